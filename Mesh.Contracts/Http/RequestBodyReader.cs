@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Mesh.Contracts.OpenAI;
+using Microsoft.AspNetCore.Http;
+
+namespace Mesh.Contracts.Http;
+
+/// <summary>
+/// Reads a JSON request body with a size limit. A body over the limit is a 413 (checked against
+/// Content-Length first, so nothing is read), malformed JSON or a wrong field type a 400 that says where.
+/// </summary>
+public static class RequestBodyReader
+{
+    public static async Task<(T? Value, ApiError? Error)> ReadAsync<T>(
+        HttpRequest request, long limitBytes, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentLength > limitBytes)
+        {
+            return (null, ApiError.PayloadTooLarge(limitBytes));
+        }
+        var reader = request.BodyReader;
+        ReadResult result;
+        while (true)
+        {
+            result = await reader.ReadAsync(cancellationToken);
+            if (result.Buffer.Length > limitBytes)
+            {
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                return (null, ApiError.PayloadTooLarge(limitBytes));
+            }
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+        try
+        {
+            return Parse(result.Buffer, typeInfo);
+        }
+        finally
+        {
+            reader.AdvanceTo(result.Buffer.End);
+        }
+    }
+
+    private static (T? Value, ApiError? Error) Parse<T>(ReadOnlySequence<byte> body, JsonTypeInfo<T> typeInfo) where T : class
+    {
+        if (body.IsEmpty)
+        {
+            return (null, ApiError.InvalidRequest("The request body is empty; send a JSON object.", code: "invalid_json"));
+        }
+        try
+        {
+            var jsonReader = new Utf8JsonReader(body);
+            var value = JsonSerializer.Deserialize(ref jsonReader, typeInfo);
+            return value is null
+                ? (null, ApiError.InvalidRequest("The request body must be a JSON object.", code: "invalid_json"))
+                : (value, null);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 1 } path ? $" at '{path.TrimStart('$', '.')}'" : string.Empty;
+            var detail = ex.Message.Contains("could not be converted", StringComparison.Ordinal)
+                ? (where.Length > 0 ? "the value has the wrong type." : "the body must be a JSON object.")
+                : ex.Message.Split(" Path:")[0];
+            return (null, ApiError.InvalidRequest($"The request body is not valid JSON{where}: {detail}", ParamOf(ex.Path), "invalid_json"));
+        }
+    }
+
+    private static string? ParamOf(string? path) =>
+        path is { Length: > 2 } ? path.TrimStart('$', '.') : null;
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Mesh.Contracts.OpenAI;
+
+public sealed class ChatMessage
+{
+    [JsonPropertyName("role")]
+    public string? Role { get; set; }
+
+    /// <summary>A string, or an array of text parts joined in order.</summary>
+    [JsonPropertyName("content")]
+    [JsonConverter(typeof(MessageContentConverter))]
+    public string? Content { get; set; }
+
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+}

@@ -1,0 +1,30 @@
+namespace Mesh.Contracts.Registry;
+
+/// <summary>
+/// The Redis key layout of the mesh, in one place.
+/// <list type="table">
+///   <item><term><c>mesh:engine:{id}</c></term><description>string, an engine's <see cref="EngineHeartbeat"/> as JSON;
+///   written by the engine every interval with a TTL of about three intervals, deleted on graceful shutdown. Its
+///   presence is what makes an engine routable.</description></item>
+///   <item><term><c>mesh:heartbeats</c></term><description>pub/sub channel; each heartbeat is also published here so
+///   coordinators see load changes at once.</description></item>
+///   <item><term><c>mesh:prefix:{id}:{epoch}</c></term><description>sorted set, the prefix metadata of one engine
+///   instance: member = a block hash (16 hex digits), score = the Unix milliseconds it was last used. Written by
+///   coordinators; entries older than the TTL are expired, the oldest are evicted beyond the engine's capacity, and the
+///   key itself expires when no coordinator touches it.</description></item>
+/// </list>
+/// </summary>
+public static class RedisKeys
+{
+    public const string EnginePrefix = "mesh:engine:";
+    public const string EnginePattern = "mesh:engine:*";
+    public const string HeartbeatChannel = "mesh:heartbeats";
+    public const string PrefixIndexPrefix = "mesh:prefix:";
+
+    public static string Engine(string engineId) => EnginePrefix + engineId;
+
+    public static string PrefixIndex(string engineId, long epoch) => $"{PrefixIndexPrefix}{engineId}:{epoch}";
+
+    /// <summary>The pattern of all prefix indexes of one engine id, whatever their epoch.</summary>
+    public static string PrefixIndexPattern(string engineId) => $"{PrefixIndexPrefix}{engineId}:*";
+}

@@ -1,0 +1,22 @@
+namespace Mesh.Contracts.Telemetry;
+
+/// <summary>HTTP headers the mesh adds or reads.</summary>
+public static class MeshHeaders
+{
+    public const string RequestId = "x-mesh-request-id";
+    public const string Engine = "x-mesh-engine";
+    public const string Policy = "x-mesh-policy";
+    public const string TierPolicy = "x-mesh-tier-policy";
+
+    // Sent by an engine when its first token is ready, so the caller learns what the prefill cost.
+    public const string EngineId = "x-mesh-engine-id";
+    public const string EngineEpoch = "x-mesh-engine-epoch";
+    public const string PromptTokens = "x-mesh-prompt-tokens";
+    public const string CachedTokens = "x-mesh-cached-tokens";
+    public const string QueueMs = "x-mesh-queue-ms";
+    public const string PrefillMs = "x-mesh-prefill-ms";
+    public const string Seed = "x-mesh-seed";
+
+    /// <summary>Asks an engine to add <c>mesh.token_ids</c> to each stream chunk (the coordinator needs them to migrate a stream).</summary>
+    public const string IncludeTokenIds = "x-mesh-token-ids";
+}

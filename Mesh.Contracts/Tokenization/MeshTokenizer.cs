@@ -1,0 +1,46 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Mesh.Contracts.Tokenization;
+
+/// <summary>
+/// The one tokenizer of the mesh: cl100k_base through Microsoft.ML.Tokenizers. The coordinator hashes
+/// prompt blocks with it and the engine feeds the same ids to its model, so both see identical tokens.
+/// </summary>
+public sealed class MeshTokenizer
+{
+    public const int EndOfTextId = 100257;
+    public const int EndOfPromptId = 100276;
+
+    /// <summary>Ids 0..100255 are byte-pair tokens, 100257..100260 and 100276 are special; the rest are unassigned.</summary>
+    public const int VocabularySize = 100277;
+
+    private const int LastRegularId = 100255;
+
+    private static readonly Lazy<MeshTokenizer> Shared = new(() => new MeshTokenizer());
+
+    private readonly TiktokenTokenizer _tokenizer;
+
+    private MeshTokenizer() => _tokenizer = TiktokenTokenizer.CreateForEncoding("cl100k_base");
+
+    /// <summary>The process-wide instance; loading the vocabulary takes ~100 ms, so it is done once.</summary>
+    public static MeshTokenizer Instance => Shared.Value;
+
+    public int[] Encode(string text) =>
+        text.Length == 0 ? [] : [.. _tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: false)];
+
+    public void EncodeInto(string text, List<int> destination)
+    {
+        if (text.Length > 0)
+        {
+            destination.AddRange(_tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: false));
+        }
+    }
+
+    public string Decode(IEnumerable<int> ids) => _tokenizer.Decode(ids);
+
+    /// <summary>True for ids that decode to text or are a known special token; the sampler never picks the others.</summary>
+    public static bool IsAssigned(int id) =>
+        id is >= 0 and <= LastRegularId || id is >= EndOfTextId and <= 100260 || id == EndOfPromptId;
+
+    public static bool IsEndOfSequence(int id) => id is EndOfTextId or EndOfPromptId;
+}

@@ -1,0 +1,70 @@
+using Mesh.Contracts.Registry;
+using Mesh.Contracts.Tokenization;
+using Mesh.Engine.Api;
+using Mesh.Engine.Model;
+using Mesh.Engine.Registry;
+using Mesh.Engine.Scheduling;
+using Mesh.Engine.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Mesh.Engine;
+
+public static class EngineServiceExtensions
+{
+    /// <summary>Registers the model, KV cache, scheduler, API and (when <c>ConnectionStrings:redis</c> is set) the Redis heartbeat.</summary>
+    public static IHostApplicationBuilder AddEngine(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<EngineOptions>()
+            .Bind(builder.Configuration.GetSection(EngineOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => MeshTokenizer.Instance);
+
+        services.AddSingleton(provider => EngineModelLoader.Load(
+            provider.GetRequiredService<IOptions<EngineOptions>>().Value,
+            provider.GetRequiredService<MeshTokenizer>(),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("Mesh.Engine.Model")));
+        services.AddSingleton(provider => provider.GetRequiredService<EngineModelLoader.LoadedModel>().Info);
+        services.AddSingleton(provider => provider.GetRequiredService<EngineModelLoader.LoadedModel>().Runner);
+        services.AddSingleton(provider => provider.GetRequiredService<EngineModelLoader.LoadedModel>().Blocks);
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<EngineOptions>>().Value;
+            var blocks = provider.GetRequiredService<EngineModelLoader.LoadedModel>().Blocks;
+            var tier = EngineTiers.Parse(options.Tier);
+            var id = options.Id ?? EngineIdentity.DefaultId(builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"]);
+            return new EngineIdentity(id, tier, provider.GetRequiredService<ModelInfo>(), blocks.Capacity, blocks.BlockSize,
+                provider.GetRequiredService<TimeProvider>())
+            {
+                Url = options.PublicUrl,
+            };
+        });
+
+        services.AddSingleton<EngineStatistics>();
+        services.AddSingleton<EngineMetrics>();
+        services.AddSingleton<EngineScheduler>();
+        services.AddSingleton<SchedulerHostedService>();
+        services.AddHostedService(provider => provider.GetRequiredService<SchedulerHostedService>());
+        services.AddHealthChecks().AddCheck<SchedulerHostedService>("scheduler");
+        services.AddSingleton<GenerationPlanner>();
+        services.AddSingleton<CompletionHandler>();
+
+        var redis = builder.Configuration.GetConnectionString("redis");
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ =>
+            {
+                var configuration = ConfigurationOptions.Parse(redis);
+                configuration.AbortOnConnectFail = false;
+                configuration.ConnectTimeout = 2000;
+                return ConnectionMultiplexer.Connect(configuration);
+            });
+            services.AddHostedService<RedisHeartbeatService>();
+        }
+        return builder;
+    }
+}

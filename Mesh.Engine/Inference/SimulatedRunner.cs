@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Mesh.Contracts.Tokenization;
+
+namespace Mesh.Engine.Inference;
+
+/// <summary>
+/// The simulated backend, for routing benchmarks at scale: the scheduler and the KV-cache bookkeeping are the
+/// real ones, but a step takes the time a cost model gives instead of computing anything, and the tokens are
+/// drawn from a small word list. Its rates are calibrated from the real backend (see <see cref="SimulationOptions"/>).
+/// </summary>
+public sealed class SimulatedRunner : IModelRunner
+{
+    private static readonly string[] Words =
+    [
+        " the", " mesh", " routes", " a", " request", " to", " an", " engine", " that", " holds", " its", " prefix",
+        " cache", " and", " streams", " tokens", " back", " while", " every", " decision", " is", " traced", ".",
+        " simulated", " output", " of", " no", " meaning",
+    ];
+
+    private readonly SimulationOptions _options;
+    private readonly int[] _wordTokens;
+    private long _debtTicks;
+
+    public SimulatedRunner(SimulationOptions options, MeshTokenizer tokenizer)
+    {
+        _options = options;
+        _wordTokens = [.. Words.Select(word => tokenizer.Encode(word)[0])];
+    }
+
+    public string Description =>
+        $"simulated: prefill {_options.PrefillMsPerToken} ms/token, decode {_options.DecodeStepMs} ms/step + {_options.DecodeMsPerSequence} ms/sequence";
+
+    public bool IsSimulated => true;
+
+    /// <summary>The time the real backend would take for this batch.</summary>
+    public TimeSpan Cost(ForwardBatch batch)
+    {
+        var ms = batch.PrefillRows * _options.PrefillMsPerToken;
+        if (batch.DecodeRows > 0)
+        {
+            ms += _options.DecodeStepMs + batch.DecodeRows * _options.DecodeMsPerSequence;
+        }
+        return TimeSpan.FromMilliseconds(ms);
+    }
+
+    public void Execute(ForwardBatch batch, Span<int> sampled)
+    {
+        for (var i = 0; i < batch.SampleCount; i++)
+        {
+            var draw = Sampler.UniformDraw(batch.Sampling[i].Seed, batch.SamplePositions[i]);
+            sampled[i] = _wordTokens[(int)(draw * _wordTokens.Length)];
+        }
+        Wait(Cost(batch));
+    }
+
+    /// <summary>Sleeps whole milliseconds and carries the remainder, so the average rate matches the model even below the timer's resolution.</summary>
+    private void Wait(TimeSpan cost)
+    {
+        _debtTicks += cost.Ticks;
+        if (_debtTicks < TimeSpan.TicksPerMillisecond)
+        {
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        Thread.Sleep(TimeSpan.FromTicks(_debtTicks));
+        _debtTicks -= Stopwatch.GetElapsedTime(started).Ticks;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Mesh.Engine.Inference;
+
+/// <summary>
+/// The cost model of the simulated backend. The defaults were measured on the real backend with the
+/// <c>small</c> model (<c>dotnet run -c Release --project Mesh.Bench -- engine</c>, see the README).
+/// </summary>
+public sealed class SimulationOptions
+{
+    /// <summary>Milliseconds of prefill per uncached prompt token.</summary>
+    public double PrefillMsPerToken { get; set; } = 0.25;
+
+    /// <summary>The fixed cost of one decode step (reading every weight once).</summary>
+    public double DecodeStepMs { get; set; } = 12;
+
+    /// <summary>What each sequence in a decode step adds.</summary>
+    public double DecodeMsPerSequence { get; set; } = 0.8;
+}
