@@ -53,6 +53,9 @@ public sealed class TransformerRunner : IModelRunner
 
     private int QkvWidth => _config.Dim + 2 * _config.KvDim;
 
+    /// <summary>The logits of the last step's sampled row <paramref name="sampleIndex"/> (when the step sampled at most one chunk of rows).</summary>
+    internal ReadOnlySpan<float> LastLogits(int sampleIndex) => _logits.AsSpan(sampleIndex * _config.VocabSize, _config.VocabSize);
+
     public string Description => $"llama dim={_config.Dim} layers={_config.Layers} heads={_config.Heads}/{_config.KvHeads} on {_compute.Name}";
 
     public bool IsSimulated => false;

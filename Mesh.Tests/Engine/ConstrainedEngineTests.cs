@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Mesh.Tests.Infrastructure;
+
+namespace Mesh.Tests.Engine;
+
+/// <summary>An engine with a small KV cache and one slot: eviction under pressure and 429 when its queue is full.</summary>
+public sealed class ConstrainedEngineTests(ConstrainedEngineTests.Fixture fixture) : IClassFixture<ConstrainedEngineTests.Fixture>
+{
+    public sealed class Fixture : EngineFixture
+    {
+        protected override string[] Arguments =>
+            ["--Engine:Model=tiny", "--Engine:KvCapacityBlocks=24", "--Engine:MaxRunningSequences=1", "--Engine:MaxWaitingSequences=0"];
+    }
+
+    private readonly HttpClient _client = fixture.Client;
+
+    private static JsonObject Prompt(int salt) => new()
+    {
+        ["prompt"] = new JsonArray([.. Enumerable.Range(0, 96).Select(i => JsonValue.Create(2000 + salt * 1000 + i))]),
+        ["max_tokens"] = 4,
+        ["temperature"] = 0,
+    };
+
+    /// <summary>The other test of this class may have left a cancelled stream that the engine is still retiring.</summary>
+    private async Task WaitIdleAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((int)(await OpenAIClient.GetJsonAsync(_client, "/v1/engine/state"))["statistics"]!["running"]! > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static int Cached(JsonObject response) => (int)response["usage"]!["prompt_tokens_details"]!["cached_tokens"]!;
+
+    [Fact]
+    public async Task Under_capacity_pressure_the_least_recently_used_prefix_is_evicted()
+    {
+        await WaitIdleAsync();
+        var first = await OpenAIClient.PostJsonAsync(_client, "/v1/completions", Prompt(1));
+        Assert.Equal(96, Cached(await OpenAIClient.PostJsonAsync(_client, "/v1/completions", Prompt(1))));
+        // Three more 6-block prompts (plus their decode blocks) do not fit beside it in 24 blocks.
+        for (var salt = 2; salt <= 4; salt++)
+        {
+            await OpenAIClient.PostJsonAsync(_client, "/v1/completions", Prompt(salt));
+        }
+        var again = await OpenAIClient.PostJsonAsync(_client, "/v1/completions", Prompt(1));
+        var state = await OpenAIClient.GetJsonAsync(_client, "/v1/engine/state");
+
+        Assert.Equal(0, Cached(first));
+        Assert.Equal(0, Cached(again));
+        Assert.Equal(96, Cached(await OpenAIClient.PostJsonAsync(_client, "/v1/completions", Prompt(1))));
+        Assert.True((long)state["statistics"]!["kv_evictions"]! > 0);
+        Assert.True((int)state["statistics"]!["kv_blocks_used"]! + (int)state["statistics"]!["kv_blocks_cached"]! <= 24);
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_429_with_Retry_After()
+    {
+        await WaitIdleAsync();
+        var body = new JsonObject { ["prompt"] = "a long one", ["max_tokens"] = 300, ["stream"] = true };
+        using var running = await _client.SendAsync(OpenAIClient.Post("/v1/completions", body), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, running.StatusCode);
+        using var rejected = await _client.SendAsync(OpenAIClient.Post("/v1/completions", new JsonObject { ["prompt"] = "x", ["max_tokens"] = 1 }));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, rejected.StatusCode);
+        Assert.NotNull(rejected.Headers.RetryAfter);
+        Assert.Equal("rate_limit_exceeded", (string?)JsonNode.Parse(await rejected.Content.ReadAsStringAsync())!["error"]!["code"]);
+    }
+}
