@@ -6,7 +6,8 @@ using System.Runtime.Intrinsics;
 namespace Mesh.Engine.Compute;
 
 /// <summary>
-/// The CPU backend: 256-bit SIMD (FMA where the CPU has it) and multi-threaded matrix multiplication.
+/// The CPU backend: 256-bit SIMD (FMA where the CPU has it) and multi-threaded matrix multiplication over
+/// packed weight panels.
 /// Reductions run from index 0 with one vector accumulator per output and a scalar tail, never in an order
 /// that depends on memory alignment or batch shape, so results are bit-identical for a row alone or batched.
 /// </summary>
@@ -29,19 +30,167 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
 
     public int Threads => _threads;
 
-    public void MatMul(ReadOnlySpan<float> x, int rows, int k, ReadOnlySpan<float> w, int n, Span<float> y)
+    public IWeightMatrix Prepare(float[] rowMajor, int outputs, int inputs, bool shareRowMajor = false)
     {
-        if (x.Length < rows * k || w.Length < (long)n * k || y.Length < rows * n)
+        if (rowMajor.LongLength < (long)outputs * inputs)
+        {
+            throw new ArgumentException($"A [{outputs}, {inputs}] matrix needs {(long)outputs * inputs} values; got {rowMajor.LongLength}.", nameof(rowMajor));
+        }
+        return shareRowMajor ? new RowMajorMatrix(rowMajor, outputs, inputs) : new PackedMatrix(rowMajor, outputs, inputs);
+    }
+
+    public void MatMul(ReadOnlySpan<float> x, int rows, IWeightMatrix w, Span<float> y)
+    {
+        var k = w.Inputs;
+        var n = w.Outputs;
+        if (x.Length < rows * k || y.Length < rows * n)
         {
             throw new ArgumentException("MatMul operands are smaller than their shapes.");
         }
+        switch (w)
+        {
+            case PackedMatrix packed:
+                MatMulPacked(x, rows, packed, y);
+                break;
+            case RowMajorMatrix plain:
+                MatMulRowMajor(x, rows, k, plain.Data, n, y);
+                break;
+            default:
+                throw new ArgumentException($"{w.GetType().Name} is not a CPU weight matrix.", nameof(w));
+        }
+    }
+
+    private void MatMulPacked(ReadOnlySpan<float> x, int rows, PackedMatrix w, Span<float> y)
+    {
+        fixed (float* px = x, pw = w.Data, py = y)
+        {
+            var xp = (nint)px;
+            var wp = (nint)pw;
+            var yp = (nint)py;
+            var panels = w.Panels;
+            var work = (long)rows * w.Outputs * w.Inputs;
+            var chunks = work < 1 << 16 ? 1 : Math.Min(panels, _threads * 4);
+            if (chunks == 1)
+            {
+                PackedRange((float*)xp, rows, w, (float*)wp, (float*)yp, 0, panels);
+                return;
+            }
+            Parallel.For(0, chunks, _parallel, c =>
+                PackedRange((float*)xp, rows, w, (float*)wp, (float*)yp, (int)((long)panels * c / chunks), (int)((long)panels * (c + 1) / chunks)));
+        }
+    }
+
+    /// <summary>
+    /// Panels <c>[first, last)</c> for every row. Rows go in blocks that stay in L2 while the panels pass over
+    /// them; within a block, six rows at a time against one panel that stays in L1.
+    /// </summary>
+    private static void PackedRange(float* x, int rows, PackedMatrix w, float* data, float* y, int first, int last)
+    {
+        var k = w.Inputs;
+        var n = w.Outputs;
+        var rowBlock = Math.Max(6, 6 * (128 * 1024 / (k * sizeof(float) * 6)));
+        for (var r0 = 0; r0 < rows; r0 += rowBlock)
+        {
+            var r1 = Math.Min(rows, r0 + rowBlock);
+            for (var panel = first; panel < last; panel++)
+            {
+                var panelData = data + (long)panel * k * PackedMatrix.PanelWidth;
+                var column = panel * PackedMatrix.PanelWidth;
+                var width = Math.Min(PackedMatrix.PanelWidth, n - column);
+                var r = r0;
+                for (; r + 6 <= r1; r += 6)
+                {
+                    Panel6(x + (long)r * k, k, panelData, y + (long)r * n + column, n, width);
+                }
+                for (; r < r1; r++)
+                {
+                    Panel1(x + (long)r * k, panelData, k, y + (long)r * n + column, width);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Six rows by one 16-column panel: twelve accumulators, each output summed over the inputs in order with
+    /// one fused multiply-add per input, exactly as <see cref="Panel1"/> sums it.
+    /// </summary>
+    private static void Panel6(float* x, int k, float* panel, float* y, int n, int width)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        var x1 = x + k;
+        var x2 = x + 2 * k;
+        var x3 = x + 3 * k;
+        var x4 = x + 4 * k;
+        var x5 = x + 5 * k;
+        for (var p = 0; p < k; p++)
+        {
+            var w0 = Vector256.Load(panel + p * PackedMatrix.PanelWidth);
+            var w1 = Vector256.Load(panel + p * PackedMatrix.PanelWidth + Lanes);
+            var a = Vector256.Create(x[p]);
+            c00 = Fma(a, w0, c00);
+            c01 = Fma(a, w1, c01);
+            a = Vector256.Create(x1[p]);
+            c10 = Fma(a, w0, c10);
+            c11 = Fma(a, w1, c11);
+            a = Vector256.Create(x2[p]);
+            c20 = Fma(a, w0, c20);
+            c21 = Fma(a, w1, c21);
+            a = Vector256.Create(x3[p]);
+            c30 = Fma(a, w0, c30);
+            c31 = Fma(a, w1, c31);
+            a = Vector256.Create(x4[p]);
+            c40 = Fma(a, w0, c40);
+            c41 = Fma(a, w1, c41);
+            a = Vector256.Create(x5[p]);
+            c50 = Fma(a, w0, c50);
+            c51 = Fma(a, w1, c51);
+        }
+        StorePanelRow(c00, c01, y, width);
+        StorePanelRow(c10, c11, y + n, width);
+        StorePanelRow(c20, c21, y + 2 * n, width);
+        StorePanelRow(c30, c31, y + 3 * n, width);
+        StorePanelRow(c40, c41, y + 4 * n, width);
+        StorePanelRow(c50, c51, y + 5 * n, width);
+    }
+
+    private static void Panel1(float* x, float* panel, int k, float* y, int width)
+    {
+        Vector256<float> c0 = default, c1 = default;
+        for (var p = 0; p < k; p++)
+        {
+            var a = Vector256.Create(x[p]);
+            c0 = Fma(a, Vector256.Load(panel + p * PackedMatrix.PanelWidth), c0);
+            c1 = Fma(a, Vector256.Load(panel + p * PackedMatrix.PanelWidth + Lanes), c1);
+        }
+        StorePanelRow(c0, c1, y, width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePanelRow(Vector256<float> low, Vector256<float> high, float* y, int width)
+    {
+        if (width == PackedMatrix.PanelWidth)
+        {
+            Vector256.Store(low, y);
+            Vector256.Store(high, y + Lanes);
+            return;
+        }
+        // The last, zero-padded panel: store only the real columns (no call here, so the kernel keeps its accumulators in registers).
+        for (var i = 0; i < width; i++)
+        {
+            y[i] = i < Lanes ? low.GetElement(i) : high.GetElement(i - Lanes);
+        }
+    }
+
+    /// <summary>The row-major path: dot products of rows, for a classifier read once per token.</summary>
+    private void MatMulRowMajor(ReadOnlySpan<float> x, int rows, int k, ReadOnlySpan<float> w, int n, Span<float> y)
+    {
         fixed (float* px = x, pw = w, py = y)
         {
             var xp = (nint)px;
             var wp = (nint)pw;
             var yp = (nint)py;
             var tiles = (n + 3) / 4;
-            // Small problems are not worth waking other threads for.
             var work = (long)rows * n * k;
             var chunks = work < 1 << 16 ? 1 : Math.Min(tiles, _threads * 8);
             if (chunks == 1)

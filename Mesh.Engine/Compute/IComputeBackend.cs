@@ -10,8 +10,14 @@ public interface IComputeBackend
 {
     string Name { get; }
 
-    /// <summary><c>y[rows, n] = x[rows, k] · wᵀ</c> for a row-major weight <c>w[n, k]</c>.</summary>
-    void MatMul(ReadOnlySpan<float> x, int rows, int k, ReadOnlySpan<float> w, int n, Span<float> y);
+    /// <summary>
+    /// Takes a row-major weight <c>[outputs, inputs]</c> into the backend's layout. With <paramref name="shareRowMajor"/>
+    /// the backend keeps using the given array (a classifier tied to the embedding, read once per token anyway).
+    /// </summary>
+    IWeightMatrix Prepare(float[] rowMajor, int outputs, int inputs, bool shareRowMajor = false);
+
+    /// <summary><c>y[rows, outputs] = x[rows, inputs] · wᵀ</c>.</summary>
+    void MatMul(ReadOnlySpan<float> x, int rows, IWeightMatrix w, Span<float> y);
 
     /// <summary>Row-wise RMS normalization of <c>x[rows, dim]</c> scaled by <paramref name="weight"/>.</summary>
     void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, Span<float> y, int rows, int dim, float epsilon);

@@ -7,11 +7,11 @@ namespace Mesh.Engine.Inference;
 public sealed class SimulationOptions
 {
     /// <summary>Milliseconds of prefill per uncached prompt token.</summary>
-    public double PrefillMsPerToken { get; set; } = 0.25;
+    public double PrefillMsPerToken { get; set; } = 0.28;
 
     /// <summary>The fixed cost of one decode step (reading every weight once).</summary>
-    public double DecodeStepMs { get; set; } = 12;
+    public double DecodeStepMs { get; set; } = 8;
 
     /// <summary>What each sequence in a decode step adds.</summary>
-    public double DecodeMsPerSequence { get; set; } = 0.8;
+    public double DecodeMsPerSequence { get; set; } = 0.7;
 }

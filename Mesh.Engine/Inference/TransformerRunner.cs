@@ -12,6 +12,8 @@ namespace Mesh.Engine.Inference;
 public sealed class TransformerRunner : IModelRunner
 {
     private readonly ModelWeights _weights;
+    private readonly PreparedLayer[] _layers;
+    private readonly IWeightMatrix _classifier;
     private readonly ModelConfig _config;
     private readonly IComputeBackend _compute;
     private readonly KvCacheStorage _cache;
@@ -40,6 +42,12 @@ public sealed class TransformerRunner : IModelRunner
         _rotary = new RotaryTable(_config.ContextWindow, _config.HeadSize, _config.RopeTheta);
         _sampler = new Sampler(_config.VocabSize);
         var dim = _config.Dim;
+        _layers = [.. weights.Layers.Select(l => new PreparedLayer(
+            compute.Prepare(l.QueryKeyValue, QkvWidth, dim),
+            compute.Prepare(l.AttentionOutput, dim, dim),
+            compute.Prepare(l.GateUp, 2 * _config.HiddenDim, dim),
+            compute.Prepare(l.Down, dim, _config.HiddenDim)))];
+        _classifier = compute.Prepare(weights.Classifier, _config.VocabSize, dim, shareRowMajor: true);
         _x = new float[maxRows * dim];
         _normed = new float[maxRows * dim];
         _qkv = new float[maxRows * QkvWidth];
@@ -80,6 +88,7 @@ public sealed class TransformerRunner : IModelRunner
     {
         var c = _config;
         var w = _weights.Layers[layer];
+        var m = _layers[layer];
         var rows = batch.Rows;
         var dim = c.Dim;
         var normed = _normed.AsSpan(0, rows * dim);
@@ -87,7 +96,7 @@ public sealed class TransformerRunner : IModelRunner
         var projected = _projected.AsSpan(0, rows * dim);
 
         _compute.RmsNorm(x, w.AttentionNorm, normed, rows, dim, c.NormEpsilon);
-        _compute.MatMul(normed, rows, dim, w.QueryKeyValue, QkvWidth, qkv);
+        _compute.MatMul(normed, rows, m.QueryKeyValue, qkv);
         _compute.ApplyRotary(qkv, rows, QkvWidth, 0, c.Heads, c.HeadSize, batch.Positions, _rotary);
         _compute.ApplyRotary(qkv, rows, QkvWidth, dim, c.KvHeads, c.HeadSize, batch.Positions, _rotary);
         StoreKeysAndValues(layer, batch, qkv);
@@ -108,15 +117,15 @@ public sealed class TransformerRunner : IModelRunner
             HeadSize = c.HeadSize,
             Output = attention,
         });
-        _compute.MatMul(attention, rows, dim, w.AttentionOutput, dim, projected);
+        _compute.MatMul(attention, rows, m.AttentionOutput, projected);
         _compute.Add(x, projected);
 
         var gateUp = _gateUp.AsSpan(0, rows * 2 * c.HiddenDim);
         var hidden = _hidden.AsSpan(0, rows * c.HiddenDim);
         _compute.RmsNorm(x, w.FeedForwardNorm, normed, rows, dim, c.NormEpsilon);
-        _compute.MatMul(normed, rows, dim, w.GateUp, 2 * c.HiddenDim, gateUp);
+        _compute.MatMul(normed, rows, m.GateUp, gateUp);
         _compute.SwiGlu(gateUp, rows, c.HiddenDim, hidden);
-        _compute.MatMul(hidden, rows, c.HiddenDim, w.Down, dim, projected);
+        _compute.MatMul(hidden, rows, m.Down, projected);
         _compute.Add(x, projected);
     }
 
@@ -153,7 +162,7 @@ public sealed class TransformerRunner : IModelRunner
             var final = _final.AsSpan(0, count * dim);
             _compute.RmsNorm(gathered, _weights.FinalNorm, final, count, dim, _config.NormEpsilon);
             var logits = _logits.AsSpan(0, count * vocab);
-            _compute.MatMul(final, count, dim, _weights.Classifier, vocab, logits);
+            _compute.MatMul(final, count, _classifier, logits);
             for (var i = 0; i < count; i++)
             {
                 var s = start + i;
@@ -161,4 +170,7 @@ public sealed class TransformerRunner : IModelRunner
             }
         }
     }
+
+    /// <summary>A layer's matrices in the backend's layout.</summary>
+    private sealed record PreparedLayer(IWeightMatrix QueryKeyValue, IWeightMatrix AttentionOutput, IWeightMatrix GateUp, IWeightMatrix Down);
 }
