@@ -1,0 +1,42 @@
+namespace Mesh.Contracts.Telemetry;
+
+/// <summary>
+/// Span names and attribute keys of the coordinator's request trace, which the dashboard reads back.
+/// One trace per request: a <see cref="RequestSpan"/> span with the seven <see cref="TraceStages"/> as child
+/// spans; the engine's spans (<c>engine.queue</c>, <c>engine.prefill</c>, <c>engine.decode</c>) join under
+/// <see cref="TraceStages.InferenceStart"/> through W3C <c>traceparent</c>.
+/// </summary>
+public static class TraceAttributes
+{
+    public const string CoordinatorSource = "Mesh.Coordinator";
+    public const string RequestSpan = "mesh.request";
+
+    public const string RequestId = "mesh.request_id";
+    public const string Policy = "mesh.policy";
+    public const string TierPolicy = "mesh.tier_policy";
+    public const string Engine = "mesh.engine";
+    public const string Tier = "mesh.tier";
+    public const string Reason = "mesh.reason";
+    public const string Model = "mesh.model";
+
+    /// <summary>JSON array: each candidate engine with its predicted time to first token and its inputs.</summary>
+    public const string Candidates = "mesh.candidates";
+    public const string PromptTokens = "mesh.prompt_tokens";
+    public const string PromptBlocks = "mesh.prompt_blocks";
+    public const string MatchedBlocks = "mesh.matched_blocks";
+    public const string PredictedCachedTokens = "mesh.predicted_cached_tokens";
+    public const string CachedTokens = "mesh.cached_tokens";
+    public const string Attempt = "mesh.attempt";
+    public const string Migrated = "mesh.migrated";
+    public const string CacheHit = "mesh.cache_hit";
+    public const string Outcome = "mesh.outcome";
+
+    public const string LatencyMs = "mesh.latency_ms";
+    public const string TimeToFirstTokenMs = "mesh.time_to_first_token_ms";
+    public const string TokensStreamed = "mesh.tokens_streamed";
+    public const string TokensPerSecond = "mesh.tokens_per_second";
+    public const string TotalTimeMs = "mesh.total_time_ms";
+
+    /// <summary>The counter of routing decisions, by policy, tier policy, reason and engine (decisions per second on the mesh page).</summary>
+    public const string RoutingDecisionsMetric = "mesh_routing_decisions";
+}
