@@ -2,7 +2,8 @@ using Mesh.Contracts.Http;
 using Mesh.Engine;
 using Mesh.Engine.Api;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from beside the binary, whatever directory the service is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 builder.AddEngine();
 

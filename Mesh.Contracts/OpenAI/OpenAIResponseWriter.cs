@@ -25,6 +25,27 @@ public static class OpenAIResponseWriter
         string? finishReason,
         ReadOnlySpan<int> tokenIds)
     {
+        var maxBytes = System.Text.Encoding.UTF8.GetMaxByteCount(text.Length);
+        byte[]? rented = null;
+        var utf8 = maxBytes <= 1024 ? stackalloc byte[maxBytes] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(maxBytes));
+        var length = System.Text.Encoding.UTF8.GetBytes(text, utf8);
+        WriteChunk(writer, header, utf8[..length], withRole, finishReason, tokenIds);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Writes a stream chunk whose delta is given as UTF-8 (the coordinator relays engine text without decoding it to strings).</summary>
+    public static void WriteChunk(
+        Utf8JsonWriter writer,
+        in CompletionHeader header,
+        ReadOnlySpan<byte> text,
+        bool withRole,
+        string? finishReason,
+        ReadOnlySpan<int> tokenIds,
+        Action<Utf8JsonWriter>? meshExtension = null)
+    {
         WriteStart(writer, header, header.ChunkObjectName);
         writer.WriteStartArray("choices"u8);
         writer.WriteStartObject();
@@ -50,10 +71,14 @@ public static class OpenAIResponseWriter
         WriteFinishReason(writer, finishReason);
         writer.WriteEndObject();
         writer.WriteEndArray();
-        if (!tokenIds.IsEmpty)
+        if (!tokenIds.IsEmpty || meshExtension is not null)
         {
             writer.WriteStartObject("mesh"u8);
-            WriteTokenIds(writer, tokenIds);
+            if (!tokenIds.IsEmpty)
+            {
+                WriteTokenIds(writer, tokenIds);
+            }
+            meshExtension?.Invoke(writer);
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
@@ -74,7 +99,7 @@ public static class OpenAIResponseWriter
     public static void WriteCompletion(
         Utf8JsonWriter writer,
         in CompletionHeader header,
-        string text,
+        ReadOnlySpan<byte> text,
         string finishReason,
         Usage usage,
         Action<Utf8JsonWriter>? meshExtension = null)

@@ -158,7 +158,7 @@ public sealed class GenerationResult(
         WriteHeaders(response);
         response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(response.BodyWriter, OpenAIResponseWriter.JsonOptions);
-        OpenAIResponseWriter.WriteCompletion(json, _header, text.ToString(), FinishReason, Usage, writer =>
+        OpenAIResponseWriter.WriteCompletion(json, _header, System.Text.Encoding.UTF8.GetBytes(text.ToString()), FinishReason, Usage, writer =>
         {
             WriteExtension(writer);
             if (plan.IncludeTokenIds)

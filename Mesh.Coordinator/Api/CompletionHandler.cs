@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization.Metadata;
+using Mesh.Contracts.Hashing;
+using Mesh.Contracts.Http;
+using Mesh.Contracts.OpenAI;
+using Mesh.Contracts.Telemetry;
+using Mesh.Contracts.Tokenization;
+using Mesh.Coordinator.Proxy;
+using Mesh.Coordinator.Registry;
+using Mesh.Coordinator.Routing;
+using Mesh.Coordinator.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Coordinator.Api;
+
+/// <summary>
+/// The front door of a completion: reads and validates the body, resolves the policies and the model, tokenizes
+/// with the engines' tokenizer and chat template and hashes the prompt's blocks exactly as the engines will,
+/// then hands the request to the proxy. Bad input is answered here, counted, and changes no state.
+/// </summary>
+public sealed class CompletionHandler(
+    CompletionProxy proxy,
+    EngineRegistry registry,
+    MeshTokenizer tokenizer,
+    CoordinatorMetrics metrics,
+    IOptions<CoordinatorOptions> options,
+    TimeProvider time)
+{
+    private readonly CoordinatorOptions _options = options.Value;
+
+    public async Task HandleAsync<TRequest>(HttpContext context, JsonTypeInfo<TRequest> typeInfo, CompletionKind kind)
+        where TRequest : GenerationRequest
+    {
+        var requestId = "req_" + Guid.NewGuid().ToString("N")[..20];
+        context.Response.Headers[MeshHeaders.RequestId] = requestId;
+        using var activity = CoordinatorActivitySource.Instance.StartActivity(TraceAttributes.RequestSpan, ActivityKind.Internal);
+        activity?.SetTag(TraceAttributes.RequestId, requestId);
+        var trace = new RequestTrace(requestId, time, activity);
+
+        CompletionContext? request;
+        ApiError? error;
+        using (var stage = trace.Begin(TraceStages.WorkflowStart))
+        {
+            (request, error) = await PrepareAsync(context, typeInfo, kind, requestId, trace);
+            stage.Detail = request is null
+                ? $"rejected: {error!.Error.Message}"
+                : $"model={request.Model} prompt_tokens={request.PromptTokens.Length} blocks={request.BlockHashes.Length} max_tokens={request.MaxTokens} stream={request.ClientStream}";
+        }
+        if (request is null)
+        {
+            metrics.InvalidMessage(error!.Error.Code ?? error.Error.Type);
+            activity?.SetTag(TraceAttributes.Outcome, "invalid").SetStatus(ActivityStatusCode.Error, error.Error.Message);
+            await ApiErrorResult.WriteAsync(context.Response, error, context.RequestAborted);
+            return;
+        }
+        activity?.SetTag(TraceAttributes.Model, request.Model).SetTag(TraceAttributes.Policy, request.PolicyName)
+            .SetTag(TraceAttributes.TierPolicy, request.TierPolicyName).SetTag(TraceAttributes.PromptTokens, request.PromptTokens.Length);
+        await proxy.ExecuteAsync(request);
+    }
+
+    private async Task<(CompletionContext?, ApiError?)> PrepareAsync<TRequest>(
+        HttpContext context, JsonTypeInfo<TRequest> typeInfo, CompletionKind kind, string requestId, RequestTrace trace)
+        where TRequest : GenerationRequest
+    {
+        var (body, error) = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodyBytes, typeInfo, context.RequestAborted);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+        error = body switch
+        {
+            ChatCompletionRequest chat => RequestValidator.Validate(chat),
+            CompletionRequest completion => RequestValidator.Validate(completion),
+            _ => ApiError.InvalidRequest("Unsupported request."),
+        };
+        if (error is not null)
+        {
+            return (null, error);
+        }
+        var headers = context.Request.Headers;
+        var policy = _options.ResolvedDefaultPolicy;
+        if (headers[MeshHeaders.Policy] is { Count: > 0 } policyHeader && !PolicyNames.TryParseRouting(policyHeader, out policy))
+        {
+            return (null, ApiError.InvalidRequest(
+                $"Unknown routing policy '{policyHeader}' in {MeshHeaders.Policy}. Use prefix_aware, least_loaded or round_robin.", MeshHeaders.Policy, "invalid_value"));
+        }
+        var tierPolicy = _options.ResolvedDefaultTierPolicy;
+        if (headers[MeshHeaders.TierPolicy] is { Count: > 0 } tierHeader && !PolicyNames.TryParseTier(tierHeader, out tierPolicy))
+        {
+            return (null, ApiError.InvalidRequest(
+                $"Unknown tier policy '{tierHeader}' in {MeshHeaders.TierPolicy}. Use LocalOnly, CloudOnly or LocalFirstWithCloudFallback.", MeshHeaders.TierPolicy, "invalid_value"));
+        }
+        var model = body!.Model is { Length: > 0 } requested ? requested : DefaultModel();
+        var engines = registry.Engines.Where(e => !e.IsStatic && e.Model == model).ToList();
+        if (model is null || (engines.Count == 0 && !registry.Engines.Any(e => e.IsStatic)))
+        {
+            return (null, model is null
+                ? ApiError.ServiceUnavailable("No engine is registered yet. Retry after the time in Retry-After.", TimeSpan.FromSeconds(1))
+                : ApiError.ModelNotFound(model));
+        }
+        var prompt = PromptBuilder.Build(tokenizer, body);
+        var contextWindow = engines.Count > 0 ? engines.Min(e => e.Heartbeat.ContextWindow) : registry.Engines.Where(e => e.IsStatic).Max(e => e.Heartbeat.ContextWindow);
+        error = RequestValidator.ResolveMaxTokens(body, prompt.Length, contextWindow, _options.DefaultMaxTokens, out var maxTokens);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+        var blockSize = engines.Count > 0 ? engines[0].Heartbeat.BlockSize : PrefixBlockHasher.DefaultBlockSize;
+        return (new CompletionContext(
+            context,
+            body,
+            kind,
+            requestId,
+            model,
+            prompt,
+            PrefixBlockHasher.ComputeHashes(prompt, blockSize),
+            maxTokens,
+            body.Seed ?? Random.Shared.NextInt64(),
+            policy,
+            tierPolicy,
+            body.Stream,
+            body.IncludeUsage,
+            trace), null);
+    }
+
+    /// <summary>A request without a model gets the model of the local engines (the first by id, if they differ).</summary>
+    private string? DefaultModel() =>
+        registry.Engines.Where(e => !e.IsStatic).OrderBy(e => e.Tier).ThenBy(e => e.Id, StringComparer.Ordinal).Select(e => e.Model).FirstOrDefault();
+}

@@ -1,0 +1,84 @@
+using Mesh.Contracts.Tokenization;
+using Mesh.Coordinator.Api;
+using Mesh.Coordinator.PrefixIndex;
+using Mesh.Coordinator.Proxy;
+using Mesh.Coordinator.Registry;
+using Mesh.Coordinator.Routing;
+using Mesh.Coordinator.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Mesh.Coordinator;
+
+public static class CoordinatorServiceExtensions
+{
+    /// <summary>
+    /// Registers the registry, the prefix index (Redis when <c>ConnectionStrings:redis</c> is set, else embedded),
+    /// the router, the proxy and the telemetry.
+    /// </summary>
+    public static IHostApplicationBuilder AddCoordinator(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CoordinatorOptions>()
+            .Bind(builder.Configuration.GetSection(CoordinatorOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CoordinatorOptions>, CoordinatorOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => MeshTokenizer.Instance);
+        services.AddSingleton<EngineRegistry>();
+        services.AddSingleton<CoordinatorMetrics>();
+        services.AddSingleton<RecentRequests>();
+        services.AddSingleton<Router>();
+        services.AddSingleton<CompletionProxy>();
+        services.AddSingleton<CompletionHandler>();
+        services.AddHostedService<RegistryEvents>();
+
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out.
+        services.AddHttpClient(CompletionProxy.EngineClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                ConnectTimeout = provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.ConnectTimeout,
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+                MaxConnectionsPerServer = int.MaxValue,
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+                UseProxy = false,
+            })
+            // The proxy does its own retries, failover and timeouts; a generic handler's would duplicate or cut streams.
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+
+        var redis = builder.Configuration.GetConnectionString("redis");
+        var embedded = builder.Configuration.GetValue<bool>($"{CoordinatorOptions.Section}:PrefixIndex:Embedded");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<IPrefixIndex>(provider => NewEmbedded(provider));
+            return builder;
+        }
+        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var configuration = ConfigurationOptions.Parse(redis);
+            configuration.AbortOnConnectFail = false;
+            configuration.ConnectTimeout = 2000;
+            configuration.SyncTimeout = 2000;
+            configuration.AsyncTimeout = 2000;
+            return ConnectionMultiplexer.Connect(configuration);
+        });
+        services.AddSingleton<IPrefixIndex>(provider => embedded
+            ? NewEmbedded(provider)
+            : new RedisPrefixIndex(
+                provider.GetRequiredService<IConnectionMultiplexer>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.PrefixIndex.Ttl,
+                provider.GetRequiredService<CoordinatorMetrics>(),
+                provider.GetRequiredService<ILogger<RedisPrefixIndex>>()));
+        services.AddHostedService<RedisRegistrySync>();
+        services.AddHealthChecks().AddRedis(provider => provider.GetRequiredService<IConnectionMultiplexer>(), "redis",
+            failureStatus: HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(2));
+        return builder;
+    }
+
+    private static EmbeddedPrefixIndex NewEmbedded(IServiceProvider provider) =>
+        new(provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.PrefixIndex.Ttl);
+}

@@ -1,0 +1,90 @@
+using Mesh.Contracts.Registry;
+
+namespace Mesh.Coordinator.Registry;
+
+/// <summary>
+/// What the coordinator knows of one engine: its identity and load from the latest heartbeat, its own requests
+/// in flight to it, the prefill cost and service time it has learned from responses, and its circuit breaker.
+/// </summary>
+public sealed class EngineEntry
+{
+    private int _inFlight;
+    private long _epoch;
+
+    public EngineEntry(EngineHeartbeat heartbeat, bool isStatic, CircuitBreaker breaker, double defaultPrefillMsPerToken, double defaultServiceMs)
+    {
+        Id = heartbeat.Id;
+        IsStatic = isStatic;
+        Breaker = breaker;
+        PrefillMsPerToken = heartbeat.Load.PrefillMsPerToken > 0 ? heartbeat.Load.PrefillMsPerToken : defaultPrefillMsPerToken;
+        ServiceMs = defaultServiceMs;
+        Heartbeat = heartbeat;
+        _epoch = heartbeat.Epoch;
+    }
+
+    public string Id { get; }
+
+    public bool IsStatic { get; }
+
+    /// <summary>The latest heartbeat (replaced whole, so readers see one consistent beat).</summary>
+    public EngineHeartbeat Heartbeat { get; private set; }
+
+    public long Epoch => Interlocked.Read(ref _epoch);
+
+    public string Url => Heartbeat.Url;
+
+    public EngineTier Tier => EngineTiers.TryParse(Heartbeat.Tier, out var tier) ? tier : EngineTier.Local;
+
+    public string TierName => Heartbeat.Tier;
+
+    public string Model => Heartbeat.Model;
+
+    public CircuitBreaker Breaker { get; }
+
+    /// <summary>For static backends: the key to send upstream and the model name to rewrite requests to.</summary>
+    public string? ApiKey { get; init; }
+
+    public string? UpstreamModel { get; init; }
+
+    /// <summary>Requests this coordinator has in flight to the engine right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Learned milliseconds of prefill per uncached prompt token (moving average).</summary>
+    public double PrefillMsPerToken { get; private set; }
+
+    /// <summary>Learned milliseconds a request occupies a slot (moving average), for the queue-wait estimate.</summary>
+    public double ServiceMs { get; private set; }
+
+    public DateTimeOffset LastHeartbeatAt { get; set; }
+
+    /// <summary>Sequences the engine runs at once; beyond this, requests queue.</summary>
+    public int Slots => Math.Max(1, Heartbeat.Load.MaxRunning);
+
+    /// <summary>Requests it can hold at all (running plus its waiting queue).</summary>
+    public int Capacity => Slots + Math.Max(0, Heartbeat.Load.MaxWaiting);
+
+    /// <summary>The larger of what the engine last reported and what this coordinator alone has sent it.</summary>
+    public int Load => Math.Max(Heartbeat.Load.Running + Heartbeat.Load.Waiting, InFlight);
+
+    public bool IsFull => Load >= Capacity;
+
+    public void Update(EngineHeartbeat heartbeat)
+    {
+        Heartbeat = heartbeat;
+        Interlocked.Exchange(ref _epoch, heartbeat.Epoch);
+    }
+
+    public void Enter() => Interlocked.Increment(ref _inFlight);
+
+    public void Leave() => Interlocked.Decrement(ref _inFlight);
+
+    public void LearnPrefill(double prefillMs, int computedTokens, double rate)
+    {
+        if (computedTokens >= 16 && prefillMs > 0)
+        {
+            PrefillMsPerToken += rate * (prefillMs / computedTokens - PrefillMsPerToken);
+        }
+    }
+
+    public void LearnServiceTime(double milliseconds, double rate) => ServiceMs += rate * (milliseconds - ServiceMs);
+}

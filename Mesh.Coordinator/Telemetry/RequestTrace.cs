@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Mesh.Contracts.Telemetry;
+
+namespace Mesh.Coordinator.Telemetry;
+
+/// <summary>
+/// One request's execution trace, twice: as OpenTelemetry spans (<c>mesh.request</c> with the seven MoFA stages as
+/// children) and as MoFA's JSON (<c>{request_id, stages:[{stage, detail, timestamp_ms}], metrics}</c>) kept for
+/// <c>GET /v1/mesh/requests/{id}/trace</c>.
+/// </summary>
+public sealed class RequestTrace
+{
+    private readonly List<TraceStage> _stages = new(TraceStages.All.Count);
+    private readonly TimeProvider _time;
+    private readonly long _startedAt;
+
+    public RequestTrace(string requestId, TimeProvider time, Activity? request)
+    {
+        RequestId = requestId;
+        _time = time;
+        _startedAt = time.GetTimestamp();
+        StartedUtc = time.GetUtcNow();
+        Request = request;
+    }
+
+    public string RequestId { get; }
+
+    public DateTimeOffset StartedUtc { get; }
+
+    /// <summary>The <c>mesh.request</c> span (null when nobody listens).</summary>
+    public Activity? Request { get; }
+
+    public TimeSpan Elapsed => _time.GetElapsedTime(_startedAt);
+
+    public IReadOnlyList<TraceStage> Stages => _stages;
+
+    /// <summary>Starts a stage span as a child of the request span.</summary>
+    public Stage Begin(string stage)
+    {
+        var activity = CoordinatorActivitySource.Instance.StartActivity(stage, ActivityKind.Internal, Request?.Context ?? default);
+        return new Stage(this, stage, activity, _time.GetUtcNow());
+    }
+
+    /// <summary>A stage that is a moment rather than a span of time.</summary>
+    public void Mark(string stage, string detail, params (string Key, object? Value)[] tags)
+    {
+        using var scope = Begin(stage);
+        foreach (var (key, value) in tags)
+        {
+            scope.Activity?.SetTag(key, value);
+        }
+        scope.Detail = detail;
+    }
+
+    public TraceDocument ToDocument(RequestFigures? figures, string? engine, string policy, string tierPolicy, string outcome) => new(
+        RequestId,
+        [.. _stages],
+        figures is { } f ? new TraceMetrics(f.LatencyMs, f.TimeToFirstTokenMs, f.TokensStreamed, f.TokensPerSecond, f.TotalTimeMs) : null,
+        engine,
+        policy,
+        tierPolicy,
+        outcome,
+        Request?.TraceId.ToHexString());
+
+    /// <summary>An open stage; disposing it ends the span and records the stage with its detail.</summary>
+    public sealed class Stage(RequestTrace trace, string name, Activity? activity, DateTimeOffset startedUtc) : IDisposable
+    {
+        public Activity? Activity { get; } = activity;
+
+        public string Detail { get; set; } = string.Empty;
+
+        public void Dispose()
+        {
+            trace._stages.Add(new TraceStage(name, Detail, startedUtc.ToUnixTimeMilliseconds(),
+                Math.Round((trace._time.GetUtcNow() - startedUtc).TotalMilliseconds, 3)));
+            Activity?.Dispose();
+        }
+    }
+}
+
+public sealed record TraceStage(
+    [property: JsonPropertyName("stage")] string Stage,
+    [property: JsonPropertyName("detail")] string Detail,
+    [property: JsonPropertyName("timestamp_ms")] long TimestampMs,
+    [property: JsonPropertyName("duration_ms")] double DurationMs);
+
+public sealed record TraceMetrics(
+    [property: JsonPropertyName("latency_ms")] double LatencyMs,
+    [property: JsonPropertyName("time_to_first_token_ms")] double TimeToFirstTokenMs,
+    [property: JsonPropertyName("tokens_streamed")] int TokensStreamed,
+    [property: JsonPropertyName("tokens_per_second")] double TokensPerSecond,
+    [property: JsonPropertyName("total_time_ms")] double TotalTimeMs);
+
+/// <summary>MoFA's trace JSON, plus where the request went and the OpenTelemetry trace id to find its spans.</summary>
+public sealed record TraceDocument(
+    [property: JsonPropertyName("request_id")] string RequestId,
+    [property: JsonPropertyName("stages")] IReadOnlyList<TraceStage> Stages,
+    [property: JsonPropertyName("metrics")] TraceMetrics? Metrics,
+    [property: JsonPropertyName("engine")] string? Engine,
+    [property: JsonPropertyName("policy")] string Policy,
+    [property: JsonPropertyName("tier_policy")] string TierPolicy,
+    [property: JsonPropertyName("outcome")] string Outcome,
+    [property: JsonPropertyName("trace_id")] string? TraceId);
