@@ -53,7 +53,8 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(MeshInstrumentationPrefix)
-                .AddPrometheusExporter())
+                // Every scrape sees the latest values (tests and dashboards read right after acting).
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(MeshInstrumentationPrefix)

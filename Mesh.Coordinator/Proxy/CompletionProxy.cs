@@ -150,6 +150,14 @@ public sealed partial class CompletionProxy(
                 return run.Started ? "broken" : "unavailable";
             }
             tried.Add(candidate.Id);
+            if (candidate.Engine.Tier == Contracts.Registry.EngineTier.Cloud && request.TierPolicy == TierPolicy.LocalFirstWithCloudFallback
+                && run.LocalAttempts > 0 && !exhaustedCounted)
+            {
+                // Every local candidate failed: that is exhaustion, and the cloud tier takes over.
+                exhaustedCounted = true;
+                metrics.AllEnginesExhausted(request.PolicyName, request.TierPolicyName);
+                request.Trace.Request?.SetTag(TraceAttributes.Reason, RoutingDecision.Reasons.CloudFallback);
+            }
             var engine = candidate.Engine;
             engine.Enter();
             try

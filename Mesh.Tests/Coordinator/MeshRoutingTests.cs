@@ -1,0 +1,304 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mesh.Contracts.Registry;
+using Mesh.Contracts.Telemetry;
+using Mesh.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Mesh.Tests.Coordinator;
+
+/// <summary>
+/// Routing through real processes: a real redis-server, three local engines and one cloud-tier engine on the
+/// tiny model, and two coordinators sharing the Redis.
+/// </summary>
+public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixture<MeshRoutingTests.Fixture>
+{
+    public static readonly string[] Locals = ["engine-locala", "engine-localb", "engine-localc"];
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public MeshCluster Cluster { get; private set; } = null!;
+
+        public ServiceProcess A => Cluster.Coordinators["a"];
+
+        public ServiceProcess B => Cluster.Coordinators["b"];
+
+        public async ValueTask InitializeAsync()
+        {
+            Cluster = await MeshCluster.StartAsync();
+            await Task.WhenAll([
+                .. Locals.Select(id => Cluster.StartEngineAsync(id)),
+                Cluster.StartEngineAsync("engine-cloudaa", "cloud"),
+                Cluster.StartCoordinatorAsync("a"),
+                Cluster.StartCoordinatorAsync("b"),
+            ]);
+            await MeshCluster.WaitForEnginesAsync(A, [.. Locals, "engine-cloudaa"]);
+            await MeshCluster.WaitForEnginesAsync(B, [.. Locals, "engine-cloudaa"]);
+        }
+
+        public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+    }
+
+    private static string Conversation() =>
+        $"You are assistant {Guid.NewGuid():N}. Answer questions about meshes, caches and routing, at length and with care, citing every source you used.";
+
+    private static JsonObject Ask(string system, string question, int maxTokens = 4, bool stream = false) => new()
+    {
+        ["messages"] = new JsonArray(
+            new JsonObject { ["role"] = "system", ["content"] = system },
+            new JsonObject { ["role"] = "user", ["content"] = question }),
+        ["max_tokens"] = maxTokens,
+        ["seed"] = 1,
+        ["stream"] = stream,
+    };
+
+    private static async Task<(string Engine, int Cached, JsonObject Body)> SendAsync(ServiceProcess coordinator, JsonObject body, params (string, string)[] headers)
+    {
+        using var response = await coordinator.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", body, headers));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}\n{coordinator.Logs}");
+        var json = JsonNode.Parse(text)!.AsObject();
+        return (response.Headers.GetValues(MeshHeaders.Engine).Single(), (int)json["usage"]!["prompt_tokens_details"]!["cached_tokens"]!, json);
+    }
+
+    [Fact]
+    public async Task A_repeated_prefix_goes_to_the_engine_that_served_it_first()
+    {
+        var system = Conversation();
+        var (first, firstCached, _) = await SendAsync(mesh.A, Ask(system, "What is a prefix cache?"));
+        var followUps = new List<(string Engine, int Cached)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var (engine, cached, _) = await SendAsync(mesh.A, Ask(system, $"And question {i}?"));
+            followUps.Add((engine, cached));
+        }
+
+        Assert.Contains(first, Locals);
+        Assert.Equal(0, firstCached);
+        Assert.All(followUps, f => Assert.Equal(first, f.Engine));
+        Assert.All(followUps, f => Assert.True(f.Cached >= 32, $"only {f.Cached} cached tokens"));
+    }
+
+    [Fact]
+    public async Task Two_coordinators_sharing_one_Redis_send_a_repeated_prefix_to_the_same_engine()
+    {
+        var system = Conversation();
+        var (first, _, _) = await SendAsync(mesh.A, Ask(system, "Asked through coordinator A."));
+        var (second, cached, _) = await SendAsync(mesh.B, Ask(system, "Asked through coordinator B."));
+
+        Assert.Equal(first, second);
+        Assert.True(cached >= 32, $"only {cached} cached tokens");
+    }
+
+    [Fact]
+    public async Task Each_tier_policy_does_what_it_promises()
+    {
+        var (cloud, _, cloudBody) = await SendAsync(mesh.A, Ask(Conversation(), "cloud?"), (MeshHeaders.TierPolicy, "CloudOnly"));
+        var (local, _, _) = await SendAsync(mesh.A, Ask(Conversation(), "local?"), (MeshHeaders.TierPolicy, "LocalOnly"));
+        var (first, _, _) = await SendAsync(mesh.A, Ask(Conversation(), "local first?"), (MeshHeaders.TierPolicy, "LocalFirstWithCloudFallback"));
+
+        Assert.Equal("engine-cloudaa", cloud);
+        Assert.Equal("CloudOnly", (string?)cloudBody["mesh"]!["tier_policy"]);
+        Assert.Contains(local, Locals);
+        Assert.Contains(first, Locals);
+    }
+
+    [Fact]
+    public async Task A_forged_heartbeat_is_counted_and_ignored()
+    {
+        var before = (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("coordinator_unknown_sender_total");
+        var forged = new EngineHeartbeat
+        {
+            Id = "engine-forgedxx", Epoch = 1, Url = "http://127.0.0.1:9", Tier = "local", Model = "mesh-tiny",
+            KvCapacityBlocks = 64, BlockSize = 16, ContextWindow = 1024, Load = new EngineLoad { MaxRunning = 4 },
+        };
+        var known = JsonNode.Parse((await mesh.Cluster.Redis.Database.StringGetAsync(RedisKeys.Engine(Locals[0]))).ToString())!;
+        var oldEpoch = forged with { Id = Locals[0], Epoch = (long)known["epoch"]! - 1 };
+        var channel = RedisChannel.Literal(RedisKeys.HeartbeatChannel);
+        await mesh.Cluster.Redis.Connection.GetSubscriber().PublishAsync(channel, JsonSerializer.Serialize(forged, RegistryJsonContext.Default.EngineHeartbeat));
+        await mesh.Cluster.Redis.Connection.GetSubscriber().PublishAsync(channel, JsonSerializer.Serialize(oldEpoch, RegistryJsonContext.Default.EngineHeartbeat));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        double after;
+        do
+        {
+            await Task.Delay(50);
+            after = (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("coordinator_unknown_sender_total");
+        }
+        while (after < before + 2 && DateTime.UtcNow < deadline);
+        var engines = await OpenAIClient.GetJsonAsync(mesh.A.Client, "/v1/mesh/engines");
+
+        Assert.Equal(before + 2, after);
+        Assert.DoesNotContain(engines["engines"]!.AsArray(), e => (string?)e!["id"] == "engine-forgedxx");
+        Assert.Equal((long)known["epoch"]!, (long)engines["engines"]!.AsArray().Single(e => (string?)e!["id"] == Locals[0])!["epoch"]!);
+    }
+
+    [Fact]
+    public async Task Bad_input_is_counted_answered_with_an_OpenAI_error_and_changes_no_state()
+    {
+        var before = await PrometheusScrape.ReadAsync(mesh.A.Client);
+        var entriesBefore = await PrefixEntriesAsync();
+        string[] bodies = ["{not json", "{\"messages\":[{\"role\":\"pirate\",\"content\":\"arr\"}]}", "{\"messages\":[]}", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":-1}"];
+        foreach (var body in bodies)
+        {
+            using var response = await mesh.A.Client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(body));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_request_error", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]);
+        }
+        using (var unknownPolicy = await mesh.A.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("s", "q"), (MeshHeaders.Policy, "fastest"))))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unknownPolicy.StatusCode);
+        }
+        using (var unknownModel = await mesh.A.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("hi", 2, model: "gpt-17"))))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknownModel.StatusCode);
+        }
+        var after = await PrometheusScrape.ReadAsync(mesh.A.Client);
+
+        Assert.Equal(before.Sum("coordinator_invalid_message_total") + bodies.Length + 2, after.Sum("coordinator_invalid_message_total"));
+        Assert.Equal(before.Sum("mesh_routing_decisions_total"), after.Sum("mesh_routing_decisions_total"));
+        Assert.Equal(entriesBefore, await PrefixEntriesAsync());
+    }
+
+    [Fact]
+    public async Task The_metrics_scrape_shows_every_name_of_the_design()
+    {
+        await SendAsync(mesh.A, Ask(Conversation(), "warm up the histograms"));
+        var scrape = await PrometheusScrape.ReadAsync(mesh.A.Client);
+        Assert.All(MetricNames.PrometheusNames, name =>
+            Assert.True(scrape.Has(name) || scrape.Has(name + "_bucket"), $"{name} is missing from /metrics"));
+        foreach (var figure in new[] { MetricNames.LatencyMs, MetricNames.TimeToFirstTokenMs, MetricNames.TokensStreamed, MetricNames.TokensPerSecond, MetricNames.TotalTimeMs })
+        {
+            Assert.True(scrape.Has(figure + "_bucket"), $"{figure} is missing");
+        }
+        Assert.Contains("routing_cache_miss_total{", scrape.Text, StringComparison.Ordinal);
+        Assert.Matches("routing_cache_(hit|miss)_total\\{[^}]*engine=\"engine-[a-z]+\"[^}]*policy=\"prefix_aware\"", scrape.Text);
+    }
+
+    [Fact]
+    public async Task A_new_epoch_of_an_engine_drops_its_metadata_at_once()
+    {
+        var system = Conversation();
+        var (engine, _, _) = await SendAsync(mesh.A, Ask(system, "remember me"));
+        var epoch = await EpochOfAsync(engine);
+        Assert.True(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex(engine, epoch)));
+
+        using var reset = await mesh.Cluster.Engines[engine].Client.PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
+        reset.EnsureSuccessStatusCode();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await EpochOfAsync(engine) == epoch && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.NotEqual(epoch, await EpochOfAsync(engine));
+        Assert.False(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex(engine, epoch)));
+        var (_, cached, _) = await SendAsync(mesh.A, Ask(system, "remember me"), (MeshHeaders.TierPolicy, "LocalOnly"));
+        Assert.Equal(0, cached);
+    }
+
+    [Fact]
+    public async Task When_an_engine_silently_loses_its_cache_the_stale_prediction_is_detected_and_corrected()
+    {
+        var system = Conversation();
+        var (engine, _, _) = await SendAsync(mesh.A, Ask(system, "first"));
+        using (var flush = await mesh.Cluster.Engines[engine].Client.PostAsync(new Uri("/v1/engine/cache/reset?epoch=keep", UriKind.Relative), null))
+        {
+            flush.EnsureSuccessStatusCode();
+        }
+        var before = (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("routing_stale_detected_total", $"engine=\"{engine}\"");
+
+        var (again, cached, _) = await SendAsync(mesh.A, Ask(system, "second"));
+        var after = (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("routing_stale_detected_total", $"engine=\"{engine}\"");
+        var (third, thirdCached, _) = await SendAsync(mesh.A, Ask(system, "third"));
+
+        Assert.Equal(engine, again);
+        Assert.Equal(0, cached);
+        Assert.Equal(before + 1, after);
+        Assert.Equal(engine, third);
+        Assert.True(thirdCached > 0);
+    }
+
+    [Fact]
+    public async Task An_unreachable_engine_leads_to_the_next_one_and_the_counters_move()
+    {
+        var ghost = "engine-ghostaaa";
+        var heartbeat = new EngineHeartbeat
+        {
+            Id = ghost, Epoch = 1, Url = $"http://127.0.0.1:{Hosting.Networking.PortAllocator.Next()}", Tier = "local", Model = "mesh-tiny",
+            KvCapacityBlocks = 64, BlockSize = 16, ContextWindow = 1024, Load = new EngineLoad { MaxRunning = 4, MaxWaiting = 4 },
+        };
+        await mesh.Cluster.Redis.Database.StringSetAsync(RedisKeys.Engine(ghost), JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat), TimeSpan.FromSeconds(30));
+        try
+        {
+            await MeshCluster.WaitForEnginesAsync(mesh.A, [.. Locals, "engine-cloudaa", ghost]);
+            var before = await PrometheusScrape.ReadAsync(mesh.A.Client);
+            var served = new List<string>();
+            for (var i = 0; i < 5; i++)
+            {
+                var (engine, _, _) = await SendAsync(mesh.A, Ask(Conversation(), "round and round"), (MeshHeaders.Policy, "round_robin"), (MeshHeaders.TierPolicy, "LocalOnly"));
+                served.Add(engine);
+            }
+            var after = await PrometheusScrape.ReadAsync(mesh.A.Client);
+
+            Assert.DoesNotContain(ghost, served);
+            Assert.True(after.Sum("coordinator_engine_unreachable_total", $"engine=\"{ghost}\"") > before.Sum("coordinator_engine_unreachable_total", $"engine=\"{ghost}\""));
+        }
+        finally
+        {
+            await mesh.Cluster.Redis.Database.KeyDeleteAsync(RedisKeys.Engine(ghost));
+            await MeshCluster.WaitForEnginesAsync(mesh.A, [.. Locals, "engine-cloudaa"]);
+        }
+    }
+
+    [Fact]
+    public async Task An_engine_killed_mid_stream_still_gives_the_client_the_whole_stream()
+    {
+        var system = Conversation();
+        var body = Ask(system, "tell me everything", maxTokens: 300, stream: true);
+        body["temperature"] = 1.0;
+        body["seed"] = 77;
+        var reference = await OpenAIClient.StreamAsync(mesh.A.Client, "/v1/chat/completions", body);
+        Assert.True(reference.Done);
+
+        using var response = await mesh.A.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", body, (MeshHeaders.TierPolicy, "LocalOnly")), HttpCompletionOption.ResponseHeadersRead);
+        var victim = response.Headers.GetValues(MeshHeaders.Engine).Single();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var lines = new List<string> { (await reader.ReadLineAsync())! };
+        await mesh.Cluster.KillEngineAsync(victim);
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lines.Add(line);
+        }
+        try
+        {
+            var events = lines.Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!).ToList();
+            var text = string.Concat(events.Select(e => (string?)e["choices"]?.AsArray().FirstOrDefault()?["delta"]?["content"] ?? string.Empty));
+
+            Assert.Equal("data: [DONE]", lines.Last(l => l.Length > 0));
+            Assert.DoesNotContain(events, e => e["error"] is not null);
+            Assert.Equal(reference.Text, text);
+            var mesh_ = events.Last(e => e["mesh"] is not null)["mesh"]!;
+            Assert.True((int)mesh_["migrations"]! >= 1, mesh_.ToJsonString());
+            Assert.Equal(300, (int)mesh_["tokens_streamed"]!);
+        }
+        finally
+        {
+            await mesh.Cluster.StartEngineAsync(victim);
+            await MeshCluster.WaitForEnginesAsync(mesh.A, [.. Locals, "engine-cloudaa"]);
+        }
+    }
+
+    private async Task<long> EpochOfAsync(string engine)
+    {
+        var state = await OpenAIClient.GetJsonAsync(mesh.A.Client, "/v1/mesh/engines");
+        return (long)state["engines"]!.AsArray().Single(e => (string?)e!["id"] == engine)!["epoch"]!;
+    }
+
+    private async Task<long> PrefixEntriesAsync()
+    {
+        var state = await OpenAIClient.GetJsonAsync(mesh.A.Client, "/v1/mesh/engines");
+        return state["engines"]!.AsArray().Sum(e => (long)e!["prefix_index_entries"]!);
+    }
+}

@@ -1,0 +1,147 @@
+using Mesh.Coordinator.PrefixIndex;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Mesh.Tests.Coordinator;
+
+/// <summary>
+/// The semantics every prefix index must have, run against the embedded index and against a real redis-server:
+/// longest-prefix lookup, TTL expiration, refresh, cap-based eviction (tail before head), stale reset, epochs.
+/// </summary>
+public abstract class PrefixIndexContract
+{
+    protected static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+
+    protected FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    protected abstract IPrefixIndex CreateIndex();
+
+    private static EngineInstance Engine(string id, int capacity = 100, long epoch = 1) => new(id + Guid.NewGuid().ToString("N")[..6], epoch, capacity);
+
+    private static ulong[] Blocks(int count, ulong salt) => [.. Enumerable.Range(1, count).Select(i => salt * 1000 + (ulong)i)];
+
+    [Fact]
+    public async Task A_lookup_finds_the_longest_recorded_prefix_on_each_engine()
+    {
+        var index = CreateIndex();
+        var a = Engine("a");
+        var b = Engine("b");
+        var prompt = Blocks(6, 1);
+        await index.RecordAsync(a, prompt.AsMemory(0, 4), false, default);
+        await index.RecordAsync(b, prompt.AsMemory(0, 2), false, default);
+
+        var matched = await index.LookupAsync([a, b, Engine("c")], prompt, default);
+
+        Assert.Equal(new[] { 4, 2, 0 }, matched);
+    }
+
+    [Fact]
+    public async Task An_entry_not_refreshed_within_the_TTL_vanishes_and_a_refresh_keeps_it()
+    {
+        var index = CreateIndex();
+        var engine = Engine("ttl");
+        var old = Blocks(3, 2);
+        var refreshed = Blocks(3, 3);
+        await index.RecordAsync(engine, old, false, default);
+        await index.RecordAsync(engine, refreshed, false, default);
+
+        Time.Advance(Ttl * 0.6);
+        await index.RecordAsync(engine, refreshed, false, default);
+        Time.Advance(Ttl * 0.6);
+
+        Assert.Equal(new[] { 0 }, await index.LookupAsync([engine], old, default));
+        Assert.Equal(new[] { 3 }, await index.LookupAsync([engine], refreshed, default));
+    }
+
+    [Fact]
+    public async Task Beyond_its_capacity_an_engine_keeps_the_most_recent_blocks_and_drops_a_prompts_tail_first()
+    {
+        var index = CreateIndex();
+        var engine = Engine("cap", capacity: 5);
+        var first = Blocks(4, 4);
+        var second = Blocks(3, 5);
+        await index.RecordAsync(engine, first, false, default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await index.RecordAsync(engine, second, false, default);
+
+        Assert.Equal(5, await index.CountAsync(engine, default));
+        Assert.Equal(new[] { 3 }, await index.LookupAsync([engine], second, default));
+        Assert.Equal(new[] { 2 }, await index.LookupAsync([engine], first, default)); // its last two blocks went first
+    }
+
+    [Fact]
+    public async Task Memory_stays_bounded_under_a_flood_of_distinct_prompts()
+    {
+        var index = CreateIndex();
+        var engine = Engine("flood", capacity: 32);
+        for (var i = 0; i < 40; i++)
+        {
+            await index.RecordAsync(engine, Blocks(8, 100 + (ulong)i), false, default);
+            Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        Assert.Equal(32, await index.CountAsync(engine, default));
+    }
+
+    [Fact]
+    public async Task Forgetting_others_replaces_every_entry_of_the_engine()
+    {
+        var index = CreateIndex();
+        var engine = Engine("stale");
+        var before = Blocks(4, 6);
+        var now = Blocks(2, 7);
+        await index.RecordAsync(engine, before, false, default);
+        await index.RecordAsync(engine, now, true, default);
+
+        Assert.Equal(new[] { 0 }, await index.LookupAsync([engine], before, default));
+        Assert.Equal(new[] { 2 }, await index.LookupAsync([engine], now, default));
+    }
+
+    [Fact]
+    public async Task Epochs_are_separate_and_dropping_one_removes_it()
+    {
+        var index = CreateIndex();
+        var old = Engine("epoch", epoch: 1);
+        var renewed = old with { Epoch = 2 };
+        var prompt = Blocks(3, 8);
+        await index.RecordAsync(old, prompt, false, default);
+
+        Assert.Equal(new[] { 3, 0 }, await index.LookupAsync([old, renewed], prompt, default));
+        await index.DropAsync(old.Id, old.Epoch, default);
+        Assert.Equal(new[] { 0 }, await index.LookupAsync([old], prompt, default));
+        Assert.Equal(0, await index.CountAsync(old, default));
+    }
+}
+
+public sealed class EmbeddedPrefixIndexTests : PrefixIndexContract
+{
+    protected override IPrefixIndex CreateIndex() => new EmbeddedPrefixIndex(Time, Ttl);
+}
+
+public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture redis) : PrefixIndexContract, IClassFixture<RedisPrefixIndexTests.RedisFixture>
+{
+    public sealed class RedisFixture : IAsyncLifetime
+    {
+        public Infrastructure.RedisServer Server { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync() => Server = await Infrastructure.RedisServer.StartAsync();
+
+        public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+    }
+
+    protected override IPrefixIndex CreateIndex()
+    {
+        var registry = CoordinatorTestDoubles.Registry(Time);
+        return new RedisPrefixIndex(redis.Server.Connection, Time, Ttl, CoordinatorTestDoubles.Metrics(registry),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisPrefixIndex>.Instance);
+    }
+
+    [Fact]
+    public async Task Each_operation_is_one_round_trip_and_an_idle_engines_set_expires_in_Redis()
+    {
+        var index = CreateIndex();
+        var engine = new EngineInstance("idle-" + Guid.NewGuid().ToString("N")[..6], 1, 16);
+        await index.RecordAsync(engine, new ulong[] { 1, 2, 3 }, false, default);
+        var ttl = await redis.Server.Database.KeyTimeToLiveAsync(Mesh.Contracts.Registry.RedisKeys.PrefixIndex(engine.Id, engine.Epoch));
+        Assert.NotNull(ttl);
+        Assert.True(ttl <= Ttl && ttl > Ttl - TimeSpan.FromSeconds(5), $"the set's TTL is {ttl}");
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Mesh.Contracts.Hashing;
+using Mesh.Contracts.Registry;
+using Mesh.Tests.Infrastructure;
+
+namespace Mesh.Tests.Coordinator;
+
+/// <summary>TTL expiration and cap-based eviction of prefix metadata with real time, a real Redis and a real engine.</summary>
+public sealed class PrefixTtlEndToEndTests(PrefixTtlEndToEndTests.Fixture mesh) : IClassFixture<PrefixTtlEndToEndTests.Fixture>
+{
+    private const string EngineId = "engine-ttlaaaaa";
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(1.5);
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public MeshCluster Cluster { get; private set; } = null!;
+
+        public ServiceProcess Coordinator => Cluster.Coordinators["t"];
+
+        public async ValueTask InitializeAsync()
+        {
+            Cluster = await MeshCluster.StartAsync();
+            await Task.WhenAll(
+                Cluster.StartEngineAsync(EngineId, "local", "--Engine:KvCapacityBlocks=24"),
+                Cluster.StartCoordinatorAsync("t", "--Coordinator:PrefixIndex:Ttl=00:00:01.500"));
+            await MeshCluster.WaitForEnginesAsync(Coordinator, EngineId);
+        }
+
+        public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+    }
+
+    private static JsonObject Prompt(int salt) => new()
+    {
+        ["prompt"] = new JsonArray([.. Enumerable.Range(0, 100).Select(i => JsonValue.Create(3000 + salt * 500 + i))]),
+        ["max_tokens"] = 2,
+    };
+
+    private async Task<(long Epoch, string Key)> IndexKeyAsync()
+    {
+        var heartbeat = JsonNode.Parse((await mesh.Cluster.Redis.Database.StringGetAsync(RedisKeys.Engine(EngineId))).ToString())!;
+        var epoch = (long)heartbeat["epoch"]!;
+        return (epoch, RedisKeys.PrefixIndex(EngineId, epoch));
+    }
+
+    [Fact]
+    public async Task Metadata_not_refreshed_within_the_TTL_vanishes_from_Redis_and_from_routing()
+    {
+        await OpenAIClient.PostJsonAsync(mesh.Coordinator.Client, "/v1/completions", Prompt(1));
+        var (_, key) = await IndexKeyAsync();
+        var hashes = PrefixBlockHasher.ComputeHashes([.. Enumerable.Range(0, 100).Select(i => 3000 + 500 + i)]);
+        foreach (var hash in hashes)
+        {
+            var member = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(member, hash);
+            Assert.NotNull(await mesh.Cluster.Redis.Database.SortedSetScoreAsync(key, member));
+        }
+
+        await Task.Delay(Ttl + TimeSpan.FromMilliseconds(500));
+        Assert.False(await mesh.Cluster.Redis.Database.KeyExistsAsync(key));
+
+        var before = (await PrometheusScrape.ReadAsync(mesh.Coordinator.Client)).Sum("routing_cache_miss_total");
+        var again = await OpenAIClient.PostJsonAsync(mesh.Coordinator.Client, "/v1/completions", Prompt(1));
+        var after = (await PrometheusScrape.ReadAsync(mesh.Coordinator.Client)).Sum("routing_cache_miss_total");
+        Assert.Equal(before + 1, after); // the index no longer promises the prefix...
+        Assert.Equal(96, (int)again["usage"]!["prompt_tokens_details"]!["cached_tokens"]!); // ...though the engine still had it
+    }
+
+    [Fact]
+    public async Task An_engine_keeps_at_most_its_KV_capacity_in_blocks()
+    {
+        for (var salt = 10; salt < 16; salt++)
+        {
+            await OpenAIClient.PostJsonAsync(mesh.Coordinator.Client, "/v1/completions", Prompt(salt));
+        }
+        var (_, key) = await IndexKeyAsync();
+        Assert.Equal(24, await mesh.Cluster.Redis.Database.SortedSetLengthAsync(key));
+    }
+}
