@@ -28,6 +28,16 @@ public sealed class CoordinatorOptions
     [Range(typeof(TimeSpan), "00:00:00.020", "00:01:00")]
     public TimeSpan RegistryRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>After Redis comes back, how long a missing heartbeat key does not remove its engine (a restarted Redis is empty until the engines beat again).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RegistryGraceAfterReconnect { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Engine URLs to poll at <c>/v1/engine/heartbeat</c> when there is no Redis. Aspire-style service references
+    /// (<c>services__&lt;name&gt;__http__&lt;i&gt;</c>) are polled too.
+    /// </summary>
+    public List<string> Engines { get; set; } = [];
+
     [Range(1024, 1L << 30)]
     public long MaxRequestBodyBytes { get; set; } = 1 << 20;
 

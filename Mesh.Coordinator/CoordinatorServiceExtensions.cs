@@ -54,6 +54,7 @@ public static class CoordinatorServiceExtensions
         if (string.IsNullOrWhiteSpace(redis))
         {
             services.AddSingleton<IPrefixIndex>(provider => NewEmbedded(provider));
+            services.AddHostedService<HttpEngineDiscovery>();
             return builder;
         }
         services.AddSingleton<IConnectionMultiplexer>(_ =>

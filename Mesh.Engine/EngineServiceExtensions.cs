@@ -50,6 +50,8 @@ public static class EngineServiceExtensions
         services.AddSingleton<SchedulerHostedService>();
         services.AddHostedService(provider => provider.GetRequiredService<SchedulerHostedService>());
         services.AddHealthChecks().AddCheck<SchedulerHostedService>("scheduler");
+        services.AddSingleton<EngineAddress>();
+        services.AddHostedService(provider => provider.GetRequiredService<EngineAddress>());
         services.AddSingleton<GenerationPlanner>();
         services.AddSingleton<CompletionHandler>();
 

@@ -10,18 +10,22 @@ namespace Mesh.Coordinator.Registry;
 /// expired ones leave within one heartbeat TTL), and between scans it takes load updates from the heartbeat
 /// channel. A channel message that does not match a registered instance is checked against its key: confirmed,
 /// it is applied at once; not confirmed, it is an unknown sender. While Redis is unreachable the registry is left
-/// as it is: engines keep serving.
+/// as it is: engines keep serving. A Redis that comes back may be empty (restarted without persistence) until the
+/// engines' next beats, so for a grace period after reconnecting a missing key does not remove its engine.
 /// </summary>
 public sealed partial class RedisRegistrySync(
     IConnectionMultiplexer redis,
     EngineRegistry registry,
     IOptions<CoordinatorOptions> options,
+    TimeProvider time,
     ILogger<RedisRegistrySync> logger) : BackgroundService
 {
     private bool _failing;
+    private DateTimeOffset _graceUntil = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        redis.ConnectionRestored += (_, _) => _graceUntil = time.GetUtcNow() + options.Value.RegistryGraceAfterReconnect;
         await SubscribeAsync();
         using var timer = new PeriodicTimer(options.Value.RegistryRefreshInterval);
         do
@@ -106,7 +110,7 @@ public sealed partial class RedisRegistrySync(
                     heartbeats.Add(heartbeat);
                 }
             }
-            registry.ApplyKeys(heartbeats, complete: true);
+            registry.ApplyKeys(heartbeats, complete: time.GetUtcNow() >= _graceUntil);
             if (_failing)
             {
                 _failing = false;
@@ -121,6 +125,7 @@ public sealed partial class RedisRegistrySync(
 
     private void Failed(string reason)
     {
+        _graceUntil = time.GetUtcNow() + options.Value.RegistryGraceAfterReconnect;
         if (!_failing)
         {
             _failing = true;

@@ -1,4 +1,6 @@
 using Mesh.Contracts.OpenAI;
+using Mesh.Contracts.Registry;
+using Microsoft.Extensions.Options;
 using Mesh.Engine.Model;
 using Mesh.Engine.Registry;
 using Mesh.Engine.Scheduling;
@@ -18,6 +20,7 @@ public static class EngineEndpoints
             handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest));
         v1.MapGet("/models", ListModels);
         v1.MapGet("/engine/state", GetState);
+        v1.MapGet("/engine/heartbeat", GetHeartbeat);
         v1.MapPost("/engine/cache/reset", ResetCache);
         return app;
     }
@@ -34,6 +37,11 @@ public static class EngineEndpoints
             new EngineState(identity.Id, identity.Epoch, identity.Tier.ToString().ToLowerInvariant(), identity.Url,
                 identity.Model.ServedName, identity.Model.Backend, identity.Model.IsSimulated, identity.BlockSize, statistics),
             EngineJsonContext.Default.EngineState);
+
+    /// <summary>The heartbeat the engine publishes to Redis, for coordinators that discover engines over HTTP (no Redis).</summary>
+    private static JsonHttpResult<EngineHeartbeat> GetHeartbeat(EngineIdentity identity, EngineStatistics statistics, IOptions<EngineOptions> options) =>
+        TypedResults.Json(identity.ToHeartbeat(statistics, options.Value.MaxRunningSequences, options.Value.MaxWaitingSequences),
+            RegistryJsonContext.Default.EngineHeartbeat);
 
     /// <summary>
     /// Forgets every cached prefix. By default the engine starts a new epoch, which tells coordinators to drop

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Mesh.Contracts.Registry;
 using Mesh.Engine.Telemetry;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -18,8 +16,7 @@ public sealed partial class RedisHeartbeatService(
     EngineIdentity identity,
     EngineStatistics statistics,
     IOptions<EngineOptions> options,
-    Microsoft.AspNetCore.Hosting.Server.IServer server,
-    IHostApplicationLifetime lifetime,
+    EngineAddress address,
     ILogger<RedisHeartbeatService> logger) : BackgroundService
 {
     private readonly EngineOptions _options = options.Value;
@@ -28,11 +25,14 @@ public sealed partial class RedisHeartbeatService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await WaitForStartAsync(stoppingToken))
+        try
+        {
+            await address.Known.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
         {
             return;
         }
-        identity.Url ??= _options.PublicUrl ?? ListeningAddress();
         identity.EpochRenewed += OnEpochRenewed;
         LogRegistering(identity.Id, identity.Epoch, identity.Url);
         while (!stoppingToken.IsCancellationRequested)
@@ -100,30 +100,6 @@ public sealed partial class RedisHeartbeatService(
         {
             LogDeregisterFailed(ex.Message);
         }
-    }
-
-    private async Task<bool> WaitForStartAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled());
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private string ListeningAddress()
-    {
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault();
-        return address?.Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)
-            ?? throw new InvalidOperationException("The server listens on no address; set Engine:PublicUrl.");
     }
 
     public override void Dispose()

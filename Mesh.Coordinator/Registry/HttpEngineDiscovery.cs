@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using Mesh.Contracts.Registry;
+using Microsoft.Extensions.Options;
+
+namespace Mesh.Coordinator.Registry;
+
+/// <summary>
+/// Engine discovery without Redis: polls <c>/v1/engine/heartbeat</c> on every configured engine URL
+/// (<c>Coordinator:Engines</c> and the Aspire-style <c>services:*:http:*</c> references) each refresh interval. An
+/// engine that answers is registered like a heartbeat key; one that stops answering leaves routing.
+/// </summary>
+public sealed partial class HttpEngineDiscovery(
+    EngineRegistry registry,
+    IHttpClientFactory httpClients,
+    IConfiguration configuration,
+    IOptions<CoordinatorOptions> options,
+    ILogger<HttpEngineDiscovery> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var urls = Urls();
+        LogPolling(urls.Count, string.Join(", ", urls));
+        if (urls.Count == 0)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(options.Value.RegistryRefreshInterval);
+        var client = httpClients.CreateClient(Proxy.CompletionProxy.EngineClientName);
+        do
+        {
+            var beats = await Task.WhenAll(urls.Select(url => PollAsync(client, url, stoppingToken)));
+            registry.ApplyKeys([.. beats.OfType<EngineHeartbeat>()], complete: true);
+        }
+        while (!stoppingToken.IsCancellationRequested && await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
+    }
+
+    private static async Task<EngineHeartbeat?> PollAsync(HttpClient client, string url, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(PollTimeout);
+        try
+        {
+            var heartbeat = await client.GetFromJsonAsync(new Uri(url + "/v1/engine/heartbeat"), RegistryJsonContext.Default.EngineHeartbeat, timeout.Token);
+            return heartbeat is null ? null : heartbeat with { Url = string.IsNullOrEmpty(heartbeat.Url) ? url : heartbeat.Url };
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private List<string> Urls()
+    {
+        var urls = new List<string>(options.Value.Engines);
+        foreach (var service in configuration.GetSection("services").GetChildren())
+        {
+            urls.AddRange(service.GetSection("http").GetChildren().Select(endpoint => endpoint.Value).OfType<string>());
+        }
+        return [.. urls.Select(u => u.TrimEnd('/')).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Redis: discovering {Count} engine URL(s) over HTTP: {Urls}.")]
+    private partial void LogPolling(int count, string urls);
+}
