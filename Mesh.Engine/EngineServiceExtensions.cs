@@ -62,6 +62,8 @@ public static class EngineServiceExtensions
             {
                 var configuration = ConfigurationOptions.Parse(redis);
                 configuration.AbortOnConnectFail = false;
+                // Reconnect quickly after Redis restarts (the orchestrator brings it back within a second).
+                configuration.ReconnectRetryPolicy = new LinearRetry(500);
                 configuration.ConnectTimeout = 2000;
                 return ConnectionMultiplexer.Connect(configuration);
             });

@@ -1,0 +1,58 @@
+namespace Mesh.AppHost;
+
+/// <summary>The shape of the demo mesh, bound from the AppHost's <c>Mesh:</c> section (appsettings.json, environment, command line).</summary>
+public sealed class MeshAppOptions
+{
+    public const string Section = "Mesh";
+
+    public EngineSettings Engines { get; set; } = new();
+
+    public CloudSettings Cloud { get; set; } = new();
+
+    public CoordinatorSettings Coordinator { get; set; } = new();
+
+    public bool Dashboard { get; set; } = true;
+
+    public sealed class EngineSettings
+    {
+        public int Replicas { get; set; } = 3;
+
+        /// <summary><c>small</c> (the demo) or <c>tiny</c> (fast).</summary>
+        public string Model { get; set; } = "small";
+
+        public bool Simulated { get; set; }
+
+        public int KvCapacityBlocks { get; set; }
+
+        public bool RestartOnExit { get; set; } = true;
+
+        /// <summary>Heartbeat period of the engines (the registry drops an engine about three periods after its last beat).</summary>
+        public TimeSpan? HeartbeatInterval { get; set; }
+    }
+
+    /// <summary>The cloud tier: a real OpenAI-compatible provider when <see cref="Url"/> is set, else a Mesh.Engine started as tier <c>cloud</c>.</summary>
+    public sealed class CloudSettings
+    {
+        public bool Enabled { get; set; } = true;
+
+        public string? Url { get; set; }
+
+        public string? ApiKey { get; set; }
+
+        public string? Model { get; set; }
+    }
+
+    public sealed class CoordinatorSettings
+    {
+        /// <summary>A fixed port for the coordinator; 0 picks a free one.</summary>
+        public int Port { get; set; } = 5080;
+
+        public string Policy { get; set; } = "prefix_aware";
+
+        public string TierPolicy { get; set; } = "LocalFirstWithCloudFallback";
+
+        public TimeSpan? PrefixTtl { get; set; }
+
+        public string? ApiKey { get; set; }
+    }
+}

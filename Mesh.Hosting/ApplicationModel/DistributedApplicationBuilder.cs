@@ -1,0 +1,98 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Mesh.Hosting.ApplicationModel;
+
+/// <summary>The builder behind <see cref="DistributedApplication.CreateBuilder"/>: configuration from appsettings, environment and command line.</summary>
+public sealed class DistributedApplicationBuilder : IDistributedApplicationBuilder
+{
+    private readonly List<Resource> _resources = [];
+    private DashboardSettings? _dashboardSettings;
+
+    public DistributedApplicationBuilder(DistributedApplicationOptions options)
+    {
+        Options = options;
+        Configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(options.Args)
+            .Build();
+        var entry = options.EntryAssembly ?? Assembly.GetEntryAssembly();
+        RootDirectory = options.RootDirectory ?? FindRoot(entry);
+        BuildConfiguration = options.BuildConfiguration
+            ?? entry?.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration
+            ?? "Debug";
+    }
+
+    public DistributedApplicationOptions Options { get; }
+
+    public IConfiguration Configuration { get; }
+
+    public string RootDirectory { get; }
+
+    public string BuildConfiguration { get; }
+
+    public IReadOnlyList<Resource> Resources => _resources;
+
+    public IResourceBuilder<ProjectResource>? Dashboard { get; private set; }
+
+    public IResourceBuilder<T> AddResource<T>(T resource) where T : Resource
+    {
+        if (_resources.Any(r => r.Name == resource.Name))
+        {
+            throw new InvalidOperationException($"A resource named '{resource.Name}' already exists.");
+        }
+        _resources.Add(resource);
+        return new ResourceBuilder<T>(resource, this);
+    }
+
+    public IResourceBuilder<ProjectResource> AddDashboard(string name, string projectDirectory, DashboardSettings settings)
+    {
+        Dashboard = this.AddProject(name, projectDirectory).WithHttpHealthCheck("/health");
+        _dashboardSettings = settings;
+        return Dashboard;
+    }
+
+    public DistributedApplication Build() =>
+        new(_resources, Dashboard?.Resource, _dashboardSettings, BuildConfiguration, Options);
+
+    /// <summary>The repository root: stamped into the AppHost at build time, else the folder above holding a solution file.</summary>
+    private static string FindRoot(Assembly? entry)
+    {
+        var stamped = entry?.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "MeshRepositoryRoot")?.Value;
+        if (stamped is not null && Directory.Exists(stamped))
+        {
+            return Path.GetFullPath(stamped);
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (dir.EnumerateFiles("*.sln").Any() || dir.EnumerateFiles("*.slnx").Any())
+            {
+                return dir.FullName;
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
+}
+
+/// <summary>How a builder is created: arguments, and overrides of what it would otherwise find itself.</summary>
+public sealed class DistributedApplicationOptions
+{
+    public string[] Args { get; init; } = [];
+
+    public string? RootDirectory { get; init; }
+
+    public string? BuildConfiguration { get; init; }
+
+    /// <summary>The assembly whose metadata names the repository root (the AppHost's).</summary>
+    public Assembly? EntryAssembly { get; init; }
+
+    /// <summary>Console lines kept per resource instance.</summary>
+    public int LogLines { get; init; } = 2000;
+
+    /// <summary>Print state changes to the console (the AppHost does; tests do not).</summary>
+    public bool ReportToConsole { get; init; } = true;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

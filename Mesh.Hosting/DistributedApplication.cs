@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Mesh.Hosting.ApplicationModel;
+using Mesh.Hosting.Networking;
+using Mesh.Hosting.Orchestration;
+using Mesh.Hosting.Processes;
+using Mesh.Hosting.ResourceService;
+
+namespace Mesh.Hosting;
+
+/// <summary>
+/// A built application: every resource instance with its ports allocated, ready to start. Starting launches
+/// each resource once the resources it waits for are healthy; stopping stops them in reverse dependency order,
+/// gracefully first, and leaves no process behind.
+/// </summary>
+public sealed class DistributedApplication : IAsyncDisposable
+{
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
+    private readonly IReadOnlyList<Resource> _resources;
+    private readonly ProjectResource? _dashboard;
+    private readonly DashboardSettings? _dashboardSettings;
+    private readonly string _buildConfiguration;
+    private readonly DistributedApplicationOptions _options;
+    private readonly List<ResourceInstance> _instances = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _monitors = [];
+    private readonly ConsoleReporter? _reporter;
+    private ResourceServiceHost? _resourceService;
+    private int _stopped;
+
+    internal DistributedApplication(
+        IReadOnlyList<Resource> resources, ProjectResource? dashboard, DashboardSettings? dashboardSettings, string buildConfiguration, DistributedApplicationOptions options)
+    {
+        _resources = resources;
+        _dashboard = dashboard;
+        _dashboardSettings = dashboardSettings;
+        _buildConfiguration = buildConfiguration;
+        _options = options;
+        _reporter = options.ReportToConsole ? new ConsoleReporter() : null;
+        ResourceNotifications = new ResourceNotificationService(() => Instances);
+        foreach (var resource in resources.Where(r => r.IsAvailable))
+        {
+            if (resource is RedisResource redis)
+            {
+                redis.Port = PortAllocator.Next();
+            }
+            if (resource.FixedPort is not null && resource.Replicas > 1)
+            {
+                throw new InvalidOperationException($"'{resource.Name}' has a fixed port, so it cannot have {resource.Replicas} replicas.");
+            }
+            for (var replica = 0; replica < resource.Replicas; replica++)
+            {
+                var name = resource.Replicas > 1 ? ResourceNames.Replica(resource.Name) : resource.Name;
+                int? port = resource == dashboard ? dashboardSettings!.UiPort : resource.HasHttpEndpoint ? resource.FixedPort ?? PortAllocator.Next() : null;
+                var instance = new ResourceInstance(resource, name, port, options.LogLines);
+                instance.StateChanged += OnStateChanged;
+                _instances.Add(instance);
+            }
+        }
+    }
+
+    public static IDistributedApplicationBuilder CreateBuilder(string[] args) =>
+        new DistributedApplicationBuilder(new DistributedApplicationOptions { Args = args });
+
+    public static IDistributedApplicationBuilder CreateBuilder(DistributedApplicationOptions options) => new DistributedApplicationBuilder(options);
+
+    public ResourceNotificationService ResourceNotifications { get; }
+
+    public IReadOnlyList<ResourceInstance> Instances
+    {
+        get
+        {
+            lock (_instances)
+            {
+                return [.. _instances];
+            }
+        }
+    }
+
+    public IReadOnlyList<Resource> Resources => _resources;
+
+    public DashboardSettings? Dashboard => _dashboard is null ? null : _dashboardSettings;
+
+    /// <summary>The URL of a resource's first (or given) instance.</summary>
+    public Uri GetEndpoint(string resource, int replica = 0) =>
+        ResourceNotifications.Find(resource).ElementAtOrDefault(replica)?.Url
+        ?? throw new ArgumentException($"'{resource}' has no HTTP endpoint (replica {replica}).", nameof(resource));
+
+    /// <summary>The connection string references inject as <c>ConnectionStrings__&lt;name&gt;</c>; null for an unavailable resource.</summary>
+    public string? GetConnectionString(string name) =>
+        _resources.OfType<RedisResource>().FirstOrDefault(r => r.Name == name) is { IsAvailable: true } redis ? redis.ConnectionString : null;
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_dashboard is not null)
+        {
+            _resourceService = new ResourceServiceHost(() => Instances);
+            await _resourceService.StartAsync(cancellationToken);
+        }
+        foreach (var instance in Instances)
+        {
+            instance.SetState(ResourceState.Waiting);
+            _monitors.Add(RunInstanceAsync(instance));
+        }
+    }
+
+    /// <summary>Starts, then runs until Ctrl+C or SIGTERM (or the token), then stops everything.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        var shutdown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; shutdown.TrySetResult(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; shutdown.TrySetResult(); });
+        using var cancelled = cancellationToken.Register(() => shutdown.TrySetResult());
+        await StartAsync(cancellationToken);
+        await shutdown.Task;
+        Console.WriteLine("Stopping...");
+        await StopAsync();
+    }
+
+    private async Task RunInstanceAsync(ResourceInstance instance)
+    {
+        var stopping = _stopping.Token;
+        try
+        {
+            foreach (var dependency in instance.Resource.WaitsFor.Where(d => d.IsAvailable))
+            {
+                await ResourceNotifications.WaitForResourceHealthyAsync(dependency.Name, stopping);
+            }
+            await instance.MonitorAsync(SpecForAsync, _options.TimeProvider, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task<ProcessSpec> SpecForAsync(ResourceInstance instance)
+    {
+        var resource = instance.Resource;
+        var environment = EnvironmentFor(instance);
+        return resource switch
+        {
+            ProjectResource project => new ProcessSpec(
+                "dotnet",
+                [await ProjectLocator.ResolveAsync(project, _buildConfiguration, message => instance.Logs.Add(message, false, _options.TimeProvider.GetUtcNow()), _stopping.Token),
+                    .. resource.Arguments],
+                environment,
+                project.ProjectDirectory),
+            RedisResource redis => new ProcessSpec(
+                redis.ExecutablePath!,
+                ["--port", redis.Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", redis.Password,
+                    "--save", string.Empty, "--appendonly", "no", .. resource.Arguments],
+                environment),
+            ExecutableResource executable => new ProcessSpec(executable.Command, [.. resource.Arguments], environment, executable.WorkingDirectory),
+            _ => throw new InvalidOperationException($"Cannot launch a {resource.GetType().Name}."),
+        };
+    }
+
+    /// <summary>What an instance is launched with, in Aspire's conventions (see shared/DESIGN.md).</summary>
+    private Dictionary<string, string> EnvironmentFor(ResourceInstance instance)
+    {
+        var resource = instance.Resource;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (resource is ProjectResource)
+        {
+            environment["DOTNET_ENVIRONMENT"] = "Development";
+            environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+            environment["OTEL_SERVICE_NAME"] = resource.Name;
+            environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instance.Name}";
+            if (_dashboard is not null && resource != _dashboard)
+            {
+                environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = _dashboardSettings!.OtlpGrpcUrl;
+                environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+                environment["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={_dashboardSettings.OtlpApiKey}";
+                environment["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
+                environment["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
+                environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+            }
+        }
+        if (instance.Url is { } url)
+        {
+            environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
+        }
+        if (resource == _dashboard)
+        {
+            var settings = _dashboardSettings!;
+            environment["DOTNET_DASHBOARD_OTLP_ENDPOINT_URL"] = settings.OtlpGrpcUrl;
+            environment["DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = settings.OtlpHttpUrl;
+            environment["DASHBOARD__FRONTEND__BROWSERTOKEN"] = settings.BrowserToken;
+            environment["DASHBOARD__OTLP__PRIMARYAPIKEY"] = settings.OtlpApiKey;
+            if (_resourceService?.Url is { } serviceUrl)
+            {
+                environment["DASHBOARD__RESOURCESERVICECLIENT__URL"] = serviceUrl;
+                environment["DASHBOARD__RESOURCESERVICECLIENT__APIKEY"] = _resourceService.ApiKey;
+            }
+        }
+        foreach (var reference in resource.References.Where(r => r.IsAvailable))
+        {
+            if (reference is RedisResource redis)
+            {
+                environment[$"ConnectionStrings__{redis.Name}"] = redis.ConnectionString;
+                continue;
+            }
+            var index = 0;
+            foreach (var target in Instances.Where(i => i.Resource == reference && i.Url is not null))
+            {
+                environment[$"services__{reference.Name}__http__{index++}"] = target.Url!.ToString().TrimEnd('/');
+            }
+        }
+        foreach (var (name, value) in resource.Environment)
+        {
+            environment[name] = value();
+        }
+        return environment;
+    }
+
+    private void OnStateChanged(ResourceInstance instance)
+    {
+        _reporter?.Print(instance);
+        ResourceNotifications.Publish(instance);
+    }
+
+    /// <summary>
+    /// Stops everything: first the resources nothing waits for, then what they waited for, the dashboard last so it
+    /// receives the final telemetry. Each process gets SIGTERM, then its whole tree is killed after a grace period.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+        await _stopping.CancelAsync();
+        var remaining = _resources.Where(r => r.IsAvailable && r != _dashboard).ToList();
+        while (remaining.Count > 0)
+        {
+            var layer = remaining.Where(r => !remaining.Any(other => other != r && (other.WaitsFor.Contains(r) || other.References.Contains(r)))).ToList();
+            if (layer.Count == 0)
+            {
+                layer = remaining;
+            }
+            await Task.WhenAll(Instances.Where(i => layer.Contains(i.Resource)).Select(i => i.StopAsync(StopGrace)));
+            remaining.RemoveAll(layer.Contains);
+        }
+        await Task.WhenAll(Instances.Where(i => i.Resource == _dashboard).Select(i => i.StopAsync(StopGrace)));
+        await Task.WhenAll(_monitors);
+        if (_resourceService is not null)
+        {
+            await _resourceService.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Mesh.AppHost;
+using Mesh.Contracts.Telemetry;
+using Mesh.Hosting.Orchestration;
+using Mesh.Hosting.Testing;
+using Mesh.Tests.Infrastructure;
+
+namespace Mesh.Tests.AppHost;
+
+/// <summary>The whole app, started through the testing builder: serving, caching, and faults (SIGKILL of an engine, of Redis).</summary>
+public sealed class AppHostTests(MeshAppFixture mesh) : IClassFixture<MeshAppFixture>
+{
+    private static JsonObject Ask(string system, string question, int maxTokens = 8, bool stream = true) => new()
+    {
+        ["messages"] = new JsonArray(
+            new JsonObject { ["role"] = "system", ["content"] = system },
+            new JsonObject { ["role"] = "user", ["content"] = question }),
+        ["max_tokens"] = maxTokens,
+        ["stream"] = stream,
+        ["stream_options"] = stream ? new JsonObject { ["include_usage"] = true } : null,
+    };
+
+    private static string NewSystem() => $"System {Guid.NewGuid():N}: you answer questions about inference meshes with care and at length.";
+
+    [Fact]
+    public Task The_whole_app_starts_and_streams_a_chat_completion_through_the_coordinator() => mesh.WithLogsOnFailureAsync(async () =>
+    {
+        var result = await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", Ask(NewSystem(), "hello", 12));
+
+        Assert.Equal(200, result.StatusCode);
+        Assert.True(result.Done);
+        Assert.Equal(12, (int)result.Usage!["completion_tokens"]!);
+        Assert.StartsWith("engine-", result.Headers[MeshHeaders.Engine], StringComparison.Ordinal);
+        Assert.All(mesh.App.Instances.Where(i => i.Resource.Name == "engine"), i => Assert.Matches("^engine-[a-z]{8}$", i.Name));
+    });
+
+    [Fact]
+    public Task A_repeated_prefix_gets_a_cache_hit_on_the_same_engine() => mesh.WithLogsOnFailureAsync(async () =>
+    {
+        var system = NewSystem();
+        var first = await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", Ask(system, "first"));
+        var second = await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", Ask(system, "second"));
+
+        Assert.Equal(first.Headers[MeshHeaders.Engine], second.Headers[MeshHeaders.Engine]);
+        Assert.True((int)second.Usage!["prompt_tokens_details"]!["cached_tokens"]! > 0);
+    });
+
+    [Fact]
+    public Task An_engine_killed_under_load_is_reported_exited_restarted_and_skipped_and_no_request_fails() => mesh.WithLogsOnFailureAsync(async () =>
+    {
+        var victim = mesh.App.Instances.First(i => i.Resource.Name == "engine");
+        var states = new ConcurrentQueue<ResourceState>();
+        void Watch(ResourceInstance instance)
+        {
+            if (instance == victim)
+            {
+                states.Enqueue(instance.State);
+            }
+        }
+        mesh.App.ResourceNotifications.StateChanged += Watch;
+        var restartsBefore = victim.Restarts;
+        using var load = new LoadLoop(mesh.Coordinator, () => Ask(NewSystem(), "under load", 24), workers: 3);
+        try
+        {
+            await load.WarmUpAsync(6);
+            var killedAt = Stopwatch.GetTimestamp();
+            victim.Process!.Kill();
+            await mesh.App.ResourceNotifications.WaitForAsync(victim.Name, i => i[0].Restarts > restartsBefore && i[0].Healthy)
+                .WaitAsync(TimeSpan.FromSeconds(30));
+            var backAt = Stopwatch.GetTimestamp();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var results = await load.StopAsync();
+
+            Assert.Contains(ResourceState.Exited, states);
+            Assert.Equal(ResourceState.Running, victim.State);
+            Assert.Empty(results.Where(r => r.Error is not null).Select(r => r.Error));
+            Assert.True(results.Count >= 10, $"only {results.Count} requests completed");
+            Assert.DoesNotContain(results, r => r.StartedAt > killedAt && r.FinishedAt < backAt && r.Engines.Contains(victim.Name));
+        }
+        finally
+        {
+            mesh.App.ResourceNotifications.StateChanged -= Watch;
+            await load.StopAsync();
+        }
+    });
+
+    [Fact]
+    public Task Redis_killed_under_load_still_serves_every_request_and_routing_recovers_when_it_is_back() => mesh.WithLogsOnFailureAsync(async () =>
+    {
+        var redis = mesh.App.Instances.Single(i => i.Resource.Name == "redis");
+        var restartsBefore = redis.Restarts;
+        using var load = new LoadLoop(mesh.Coordinator, () => Ask(NewSystem(), "redis down", 16), workers: 3);
+        try
+        {
+            await load.WarmUpAsync(6);
+            redis.Process!.Kill();
+            await mesh.App.ResourceNotifications.WaitForAsync("redis", i => i[0].Restarts > restartsBefore && i[0].Healthy)
+                .WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var results = await load.StopAsync();
+            Assert.Empty(results.Where(r => r.Error is not null).Select(r => r.Error));
+            Assert.True(results.Count >= 10, $"only {results.Count} requests completed");
+
+            // Routing recovers: once the engines have re-registered, a repeated prefix hits again.
+            var system = NewSystem();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (true)
+            {
+                var first = await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", Ask(system, "one"));
+                var second = await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", Ask(system, "two"));
+                if (first.Headers[MeshHeaders.Engine] == second.Headers[MeshHeaders.Engine]
+                    && (int)second.Usage!["prompt_tokens_details"]!["cached_tokens"]! > 0)
+                {
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, "routing did not recover after Redis came back");
+                system = NewSystem();
+                await Task.Delay(250);
+            }
+            var engines = await OpenAIClient.GetJsonAsync(mesh.Coordinator, "/v1/mesh/engines");
+            Assert.Equal("redis", (string?)engines["prefix_index"]);
+            Assert.True(engines["engines"]!.AsArray().Sum(e => (long)e!["prefix_index_entries"]!) > 0);
+        }
+        finally
+        {
+            await load.StopAsync();
+        }
+    });
+}

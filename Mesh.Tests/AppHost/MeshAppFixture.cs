@@ -1,0 +1,75 @@
+using Mesh.AppHost;
+using Mesh.Hosting;
+using Mesh.Hosting.Testing;
+
+namespace Mesh.Tests.AppHost;
+
+/// <summary>The whole app, started by the testing builder from the AppHost's own app model, once per test class.</summary>
+public class MeshAppFixture : IAsyncLifetime
+{
+    private DistributedApplication? _app;
+
+    /// <summary>Fast settings: the tiny model, quick heartbeats, a free coordinator port; subclasses add their own.</summary>
+    protected virtual string[] Arguments =>
+    [
+        "--Mesh:Engines:Model=tiny",
+        "--Mesh:Engines:Replicas=3",
+        "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
+        "--Mesh:Coordinator:Port=0",
+        "--Mesh:Dashboard=false",
+    ];
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
+
+    public HttpClient Coordinator { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define, Arguments);
+        _app = await builder.BuildAsync();
+        await _app.StartAsync();
+        await _app.WaitForAllHealthyAsync(TimeSpan.FromSeconds(90));
+        Coordinator = _app.CreateHttpClient("coordinator");
+        await WaitForRoutableEnginesAsync();
+    }
+
+    /// <summary>Healthy processes are not yet routable until the coordinator has seen their heartbeats.</summary>
+    private async Task WaitForRoutableEnginesAsync()
+    {
+        var expected = App.Instances.Count(i => i.Resource.Name is "engine" or "cloud");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var state = await Infrastructure.OpenAIClient.GetJsonAsync(Coordinator, "/v1/mesh/engines");
+            if ((int)state["active_engines"]! >= expected)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The coordinator does not route to {expected} engines.\n{App.DescribeResources()}");
+    }
+
+    /// <summary>Runs a test body; if it fails, the failure carries every resource's console.</summary>
+    public async Task WithLogsOnFailureAsync(Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"{ex.Message}\n\nResource consoles:\n{App.DescribeResources()}", ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Coordinator?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+        GC.SuppressFinalize(this);
+    }
+}

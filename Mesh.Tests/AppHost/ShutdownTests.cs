@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using Mesh.AppHost;
+using Mesh.Hosting.Testing;
+
+namespace Mesh.Tests.AppHost;
+
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task After_dispose_no_process_of_the_app_remains()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define,
+            "--Mesh:Engines:Model=tiny", "--Mesh:Engines:Replicas=2", "--Mesh:Coordinator:Port=0", "--Mesh:Dashboard=false");
+        var app = await builder.BuildAsync();
+        await app.StartAsync();
+        await app.WaitForAllHealthyAsync(TimeSpan.FromSeconds(90));
+        var pids = app.Instances.Select(i => i.Process!.ProcessId).ToArray();
+        Assert.Equal(app.Instances.Count, pids.Length);
+        Assert.True(pids.Length >= 5, $"expected redis, 2 engines, the cloud engine and the coordinator; got {pids.Length}");
+
+        await app.DisposeAsync();
+
+        var alive = pids.Where(IsAlive).ToArray();
+        Assert.True(alive.Length == 0, $"still running after dispose: {string.Join(", ", alive)}");
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
