@@ -1,11 +1,18 @@
+using System.Globalization;
+using Mesh.Bench.Coordinator;
 using Mesh.Bench.Engine;
 
-// Mesh.Bench: measurements reported in the README, each repeatable with one command.
+// Mesh.Bench: the measurements the README reports, each repeatable with one command (build in Release first):
 //   dotnet run -c Release --project Mesh.Bench -- engine [tiny|small]
+//   dotnet run -c Release --project Mesh.Bench -- coordinator [rate=500] [seconds=10]
+//   dotnet run -c Release --project Mesh.Bench -- routing [rate=40] [seconds=20]
 var command = args.FirstOrDefault() ?? "help";
+double Number(int index, double fallback) => args.Length > index ? double.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 return command switch
 {
     "engine" => await EngineBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "small"),
+    "coordinator" => await CoordinatorBenchmark.RunAsync(Number(1, 500), (int)Number(2, 10)),
+    "routing" => await RoutingBenchmark.RunAsync(Number(1, 40), (int)Number(2, 20)),
     _ => Help(),
 };
 
@@ -13,7 +20,10 @@ static int Help()
 {
     Console.WriteLine("""
         Mesh.Bench <command>
-          engine [tiny|small]   FMA peak, GEMM GFLOP/s, prefill/decode tokens/s at batch 1 and 8, TTFT cold vs cached
+          engine [tiny|small]               FMA peak, GEMM GFLOP/s, prefill/decode tokens/s at batch 1 and 8, TTFT cold vs cached
+          coordinator [rate] [seconds]      coordinator overhead vs direct engine calls (p50/p99), Redis round trips per decision
+          routing [rate] [seconds]          prefix_aware vs round_robin: prefix hit rate and TTFT on a shared-prefix workload
+        Results are printed and saved under bench-results/ (markdown, and PNG plots).
         """);
     return 1;
 }

@@ -46,9 +46,12 @@ public sealed class EngineOptions
     [Range(0, 100_000)]
     public int MaxWaitingSequences { get; set; } = 64;
 
-    /// <summary>Rows (prompt tokens plus decode tokens) in one forward step; longer prompts are prefilled in chunks.</summary>
+    /// <summary>
+    /// Rows (prompt tokens plus decode tokens) in one forward step; longer prompts are prefilled in chunks of what is
+    /// left. Smaller steps keep decoding sequences and short prompts moving while a long prompt is prefilled.
+    /// </summary>
     [Range(16, 65_536)]
-    public int MaxBatchTokens { get; set; } = 2048;
+    public int MaxBatchTokens { get; set; } = 512;
 
     /// <summary>Completion length when a request names none (capped by the context window).</summary>
     [Range(1, 1_000_000)]

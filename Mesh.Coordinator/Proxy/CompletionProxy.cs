@@ -220,7 +220,22 @@ public sealed partial class CompletionProxy(
             : EngineRequestBodies.Forward(request.Request, model, request.MaxTokens, request.Seed);
         var path = continuing || request.Kind == CompletionKind.Text ? "/v1/completions" : "/v1/chat/completions";
         var callStarted = time.GetTimestamp();
-        var outcome = await EngineCall.StartAsync(httpClients.CreateClient(EngineClientName), engine, path, body, _options.FirstTokenTimeout, aborted);
+        // The routing choice is recorded as the request leaves, not when its prefill is done: requests for the same
+        // prefix arriving meanwhile then follow it instead of each prefilling it somewhere else.
+        var recorded = !continuing && !engine.IsStatic && run.FirstEngine is null
+            ? prefixIndex.RecordAsync(Instance(engine), request.BlockHashes, false, CancellationToken.None)
+            : ValueTask.CompletedTask;
+        engine.AddPendingPrefill(candidate.UncachedTokens);
+        EngineCallOutcome outcome;
+        try
+        {
+            outcome = await EngineCall.StartAsync(httpClients.CreateClient(EngineClientName), engine, path, body, _options.FirstTokenTimeout, aborted);
+        }
+        finally
+        {
+            engine.AddPendingPrefill(-candidate.UncachedTokens);
+            await recorded;
+        }
         if (outcome.Call is null)
         {
             return await HandleStartFailureAsync(request, run, engine, outcome, aborted);
@@ -244,11 +259,13 @@ public sealed partial class CompletionProxy(
         {
             engine.LearnPrefill(prefillMs, prompt - (call.CachedTokens ?? 0), _options.Scoring.LearningRate);
         }
-        var recorded = trusted && !engine.IsStatic ? RecordPrefixAsync(request, run, candidate, call, continuing) : ValueTask.CompletedTask;
+        if (trusted && !engine.IsStatic)
+        {
+            await CheckPredictionAsync(request, candidate, call, continuing || run.ServedBy.Count > 1);
+        }
         try
         {
             await RelayAsync(request, run, engine, call, aborted);
-            await recorded;
             engine.Breaker.RecordSuccess();
             engine.LearnServiceTime(time.GetElapsedTime(callStarted).TotalMilliseconds, _options.Scoring.LearningRate);
             await run.CompleteAsync(aborted);
@@ -256,7 +273,6 @@ public sealed partial class CompletionProxy(
         }
         catch (EngineStreamBrokenException ex)
         {
-            await recorded;
             engine.Breaker.RecordFailure();
             metrics.EngineUnreachable(engine.Id, engine.TierName, "stream_broken");
             run.LastFailure = $"{engine.Id}: {ex.Message}";
@@ -330,15 +346,18 @@ public sealed partial class CompletionProxy(
         }
     }
 
-    /// <summary>One round trip: the engine now holds the prompt's blocks; where it held fewer than promised, its other entries are dropped.</summary>
-    private async ValueTask RecordPrefixAsync(CompletionContext request, StreamRun run, Candidate candidate, EngineCall call, bool continuing)
+    /// <summary>
+    /// Compares what the index promised with the cached tokens the engine reports. Where the engine had fewer, the
+    /// stale metadata is counted and the engine's entries are replaced by this prompt's blocks (one more round trip,
+    /// only then). An engine reached by failover or migration gets its record here, now that it holds the prompt.
+    /// </summary>
+    private async ValueTask CheckPredictionAsync(CompletionContext request, Candidate candidate, EngineCall call, bool notTheRoutingChoice)
     {
         var engine = candidate.Engine;
-        var blockSize = engine.Heartbeat.BlockSize;
         var stale = false;
-        if (!continuing && call.CachedTokens is { } observed)
+        if (call.CachedTokens is { } observed && !notTheRoutingChoice)
         {
-            var predicted = Math.Min(request.PromptTokens.Length, candidate.MatchedBlocks * blockSize);
+            var predicted = Math.Min(request.PromptTokens.Length, candidate.MatchedBlocks * engine.Heartbeat.BlockSize);
             metrics.Prediction(engine.Id, predicted, observed);
             request.Trace.Request?.SetTag(TraceAttributes.PredictedCachedTokens, predicted);
             if (observed < predicted)
@@ -348,9 +367,13 @@ public sealed partial class CompletionProxy(
                 LogStale(engine.Id, predicted, observed);
             }
         }
-        var instance = new EngineInstance(engine.Id, engine.Epoch, engine.Heartbeat.KvCapacityBlocks);
-        await prefixIndex.RecordAsync(instance, request.BlockHashes, stale, CancellationToken.None);
+        if (stale || notTheRoutingChoice)
+        {
+            await prefixIndex.RecordAsync(Instance(engine), request.BlockHashes, forgetOthers: stale, CancellationToken.None);
+        }
     }
+
+    private static EngineInstance Instance(EngineEntry engine) => new(engine.Id, engine.Epoch, engine.Heartbeat.KvCapacityBlocks);
 
     private static ApiError ParseError(string? body, int status)
     {

@@ -9,6 +9,7 @@ namespace Mesh.Coordinator.Registry;
 public sealed class EngineEntry
 {
     private int _inFlight;
+    private int _pendingPrefillTokens;
     private long _epoch;
 
     public EngineEntry(EngineHeartbeat heartbeat, bool isStatic, CircuitBreaker breaker, double defaultPrefillMsPerToken, double defaultServiceMs)
@@ -49,6 +50,15 @@ public sealed class EngineEntry
     /// <summary>Requests this coordinator has in flight to the engine right now.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>
+    /// Prompt tokens this coordinator has sent the engine and not yet seen a first token for: prefill work ahead of
+    /// a new request. (The engine's own figure in its heartbeat is up to an interval old, by when that prefill is
+    /// usually done; trusting it would push requests off the engine that holds their prefix.)
+    /// </summary>
+    public int PendingPrefillTokens => Volatile.Read(ref _pendingPrefillTokens);
+
+    public void AddPendingPrefill(int tokens) => Interlocked.Add(ref _pendingPrefillTokens, tokens);
+
     /// <summary>Learned milliseconds of prefill per uncached prompt token (moving average).</summary>
     public double PrefillMsPerToken { get; private set; }
 
@@ -78,13 +88,23 @@ public sealed class EngineEntry
 
     public void Leave() => Interlocked.Decrement(ref _inFlight);
 
+    /// <summary>
+    /// Learns the prefill cost from a reported prefill. Short prefills say little about the cost per token (one
+    /// forward step has a fixed cost), so only those of at least <see cref="MinTokensToLearnFrom"/> tokens count, and
+    /// one observation moves the estimate at most by half or double, so a single slow step on a busy machine does not
+    /// make an engine look expensive.
+    /// </summary>
     public void LearnPrefill(double prefillMs, int computedTokens, double rate)
     {
-        if (computedTokens >= 16 && prefillMs > 0)
+        if (computedTokens < MinTokensToLearnFrom || prefillMs <= 0)
         {
-            PrefillMsPerToken += rate * (prefillMs / computedTokens - PrefillMsPerToken);
+            return;
         }
+        var sample = Math.Clamp(prefillMs / computedTokens, PrefillMsPerToken / 2, PrefillMsPerToken * 2);
+        PrefillMsPerToken += rate * (sample - PrefillMsPerToken);
     }
+
+    public const int MinTokensToLearnFrom = 64;
 
     public void LearnServiceTime(double milliseconds, double rate) => ServiceMs += rate * (milliseconds - ServiceMs);
 }

@@ -11,9 +11,11 @@ namespace Mesh.Coordinator.Routing;
 /// <b>prefix_aware</b> scores each engine by its predicted time to first token, in milliseconds:
 /// <c>queue_ms + uncached_tokens × prefill_ms_per_token</c>, where <c>uncached_tokens</c> is the prompt minus
 /// the blocks the prefix index says the engine holds, <c>prefill_ms_per_token</c> is learned from what the
-/// engine reports, and <c>queue_ms = max(0, load − slots + 1) × service_ms / slots</c> is the wait for a slot
-/// when all are busy (<c>load</c> is the larger of the engine's reported and this coordinator's in-flight
-/// requests; <c>service_ms</c> the learned time a request holds a slot). A cache hit on a saturated engine thus
+/// engine reports, and <c>queue_ms = pending_prefill_tokens × prefill_ms_per_token + max(0, load − slots + 1) ×
+/// service_ms / slots</c>: the prefill work already ahead of the request on that engine, plus the wait for a slot
+/// when all are busy (<c>pending_prefill_tokens</c> are the prompt tokens this coordinator has sent the engine and
+/// not yet seen a first token for; <c>load</c> is the larger of the engine's reported requests and this coordinator's
+/// in flight there; <c>service_ms</c> is the learned time a request holds a slot). A cache hit on a saturated engine thus
 /// loses to a miss on an idle one as soon as its queue costs more than the prefill it saves, and a hot prefix
 /// spreads to a second engine (which then caches it too) without any fleet-wide switch.
 /// </para>
@@ -94,7 +96,7 @@ public sealed class Router(EngineRegistry registry, IPrefixIndex prefixIndex)
         var uncached = promptTokens - cachedTokens;
         var slots = engine.Slots;
         var queued = Math.Max(0, engine.Load - slots + 1);
-        var queueMs = queued * engine.ServiceMs / slots;
+        var queueMs = engine.PendingPrefillTokens * engine.PrefillMsPerToken + queued * engine.ServiceMs / slots;
         var prefillMs = Math.Max(1, uncached) * engine.PrefillMsPerToken;
         return new Candidate(engine, matchedBlocks, uncached, queueMs, prefillMs, queueMs + prefillMs, Saturated: queued > 0);
     }

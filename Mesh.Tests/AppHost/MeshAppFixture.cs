@@ -59,7 +59,21 @@ public class MeshAppFixture : IAsyncLifetime
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new Xunit.Sdk.XunitException($"{ex.Message}\n\nResource consoles:\n{App.DescribeResources()}", ex);
+            throw new Xunit.Sdk.XunitException($"{ex.Message}\n\nRecent routing decisions:\n{await RecentDecisionsAsync()}\n\nResource consoles:\n{App.DescribeResources()}", ex);
+        }
+    }
+
+    private async Task<string> RecentDecisionsAsync()
+    {
+        try
+        {
+            var recent = System.Text.Json.Nodes.JsonNode.Parse(await Coordinator.GetStringAsync(new Uri("/v1/mesh/requests?limit=8", UriKind.Relative)))!.AsArray();
+            return string.Join("\n", recent.Select(r => $"{r!["request_id"]} {r["outcome"]}: " +
+                string.Join(" | ", r["stages"]!.AsArray().Where(s => (string?)s!["stage"] is "router.backend_selection" or "inference.start").Select(s => (string?)s!["detail"]))));
+        }
+        catch (HttpRequestException ex)
+        {
+            return $"(unavailable: {ex.Message})";
         }
     }
 
