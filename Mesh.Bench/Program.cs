@@ -1,18 +1,21 @@
 using System.Globalization;
 using Mesh.Bench.Coordinator;
 using Mesh.Bench.Engine;
+using Mesh.Bench.Startup;
 
 // Mesh.Bench: the measurements the README reports, each repeatable with one command (build in Release first):
 //   dotnet run -c Release --project Mesh.Bench -- engine [tiny|small]
 //   dotnet run -c Release --project Mesh.Bench -- coordinator [rate=500] [seconds=10]
-//   dotnet run -c Release --project Mesh.Bench -- routing [rate=40] [seconds=20]
+//   dotnet run -c Release --project Mesh.Bench -- routing [rate=20] [seconds=20]
+//   dotnet run -c Release --project Mesh.Bench -- startup [runs=3]
 var command = args.FirstOrDefault() ?? "help";
 double Number(int index, double fallback) => args.Length > index ? double.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 return command switch
 {
     "engine" => await EngineBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "small"),
     "coordinator" => await CoordinatorBenchmark.RunAsync(Number(1, 500), (int)Number(2, 10)),
-    "routing" => await RoutingBenchmark.RunAsync(Number(1, 40), (int)Number(2, 20)),
+    "routing" => await RoutingBenchmark.RunAsync(Number(1, 20), (int)Number(2, 20)),
+    "startup" => await StartupBenchmark.RunAsync((int)Number(1, 3), Directory.GetCurrentDirectory()),
     _ => Help(),
 };
 
@@ -23,6 +26,7 @@ static int Help()
           engine [tiny|small]               FMA peak, GEMM GFLOP/s, prefill/decode tokens/s at batch 1 and 8, TTFT cold vs cached
           coordinator [rate] [seconds]      coordinator overhead vs direct engine calls (p50/p99), Redis round trips per decision
           routing [rate] [seconds]          prefix_aware vs round_robin: prefix hit rate and TTFT on a shared-prefix workload
+          startup [runs]                    `dotnet run --project Mesh.AppHost` to all resources healthy (run from the repository root)
         Results are printed and saved under bench-results/ (markdown, and PNG plots).
         """);
     return 1;

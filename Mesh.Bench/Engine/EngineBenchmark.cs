@@ -161,10 +161,10 @@ public static class EngineBenchmark
 
     private static async Task<(double ColdMs, double WarmMs, int Cached)> TimeToFirstTokenAsync(ModelWeights weights, CpuComputeBackend compute, string size)
     {
-        var options = new EngineOptions { Model = size, MaxBatchTokens = 2048 };
+        var options = new EngineOptions { Model = size };
         var capacity = 4 * weights.Config.ContextWindow / BlockSize;
         var blocks = new KvBlockManager(capacity, BlockSize);
-        var runner = new TransformerRunner(weights, compute, new KvCacheStorage(weights.Config, capacity, BlockSize), 2048, 16);
+        var runner = new TransformerRunner(weights, compute, new KvCacheStorage(weights.Config, capacity, BlockSize), options.MaxBatchTokens, 16);
         var statistics = new EngineStatistics();
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var info = new ModelInfo("mesh-" + size, weights.Config, weights.Source, true, false, runner.Description);
