@@ -13,7 +13,7 @@ public static class MeshAppModel
     public static MeshAppOptions Define(IDistributedApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(MeshAppOptions.Section).Get<MeshAppOptions>() ?? new MeshAppOptions();
-        if (options.Dashboard && File.Exists(Path.Combine(builder.RootDirectory, "Mesh.Dashboard", "Mesh.Dashboard.csproj")))
+        if (options.Dashboard)
         {
             var settings = new DashboardSettings();
             builder.Configuration.GetSection("Dashboard").Bind(settings);

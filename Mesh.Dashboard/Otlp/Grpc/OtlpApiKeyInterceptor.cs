@@ -1,0 +1,19 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Mesh.Dashboard.Configuration;
+
+namespace Mesh.Dashboard.Otlp.Grpc;
+
+/// <summary>Answers <see cref="StatusCode.Unauthenticated"/> to a gRPC export without a valid <c>x-otlp-api-key</c> metadata entry.</summary>
+internal sealed class OtlpApiKeyInterceptor(OtlpApiKeyAuthenticator authenticator) : Interceptor
+{
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (!authenticator.IsAuthorized(context.RequestHeaders.GetValue(OtlpOptions.ApiKeyHeaderName)))
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"A valid {OtlpOptions.ApiKeyHeaderName} is required."));
+        }
+        return continuation(request, context);
+    }
+}
