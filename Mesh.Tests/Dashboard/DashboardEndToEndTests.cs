@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Mesh.Contracts.Telemetry;
+using Mesh.Hosting.Networking;
+using Mesh.Tests.AppHost;
+using Mesh.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Mesh.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard of the whole app, started by the testing builder, in headless Chromium: a person logs in, sends a
+/// request through the coordinator, finds its trace with the seven stages, and watches routing_cache_hit move on the
+/// metrics page and on the mesh page. Screenshots are saved under the test output's TestResults/screenshots.
+/// </summary>
+public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixture mesh) : IClassFixture<DashboardEndToEndTests.Fixture>
+{
+    private static readonly string ScreenshotFolder = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
+
+    public sealed class Fixture : MeshAppFixture
+    {
+        protected override string[] Arguments =>
+        [
+            "--Mesh:Engines:Model=tiny",
+            "--Mesh:Engines:Replicas=2",
+            "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
+            "--Mesh:Coordinator:Port=0",
+            "--Mesh:Dashboard=true",
+            $"--Dashboard:UiPort={PortAllocator.Next()}",
+            $"--Dashboard:OtlpGrpcPort={PortAllocator.Next()}",
+            $"--Dashboard:OtlpHttpPort={PortAllocator.Next()}",
+        ];
+    }
+
+    private static JsonObject Ask(string system, string question) => new()
+    {
+        ["messages"] = new JsonArray(
+            new JsonObject { ["role"] = "system", ["content"] = system },
+            new JsonObject { ["role"] = "user", ["content"] = question }),
+        ["max_tokens"] = 6,
+    };
+
+    private async Task<(string RequestId, string Engine)> SendAsync(JsonObject body)
+    {
+        using var response = await mesh.Coordinator.SendAsync(OpenAIClient.Post("/v1/chat/completions", body));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return (response.Headers.GetValues(MeshHeaders.RequestId).Single(), response.Headers.GetValues(MeshHeaders.Engine).Single());
+    }
+
+    [Fact]
+    public Task A_person_follows_a_request_from_the_coordinator_to_its_trace_and_sees_cache_hits_move() => mesh.WithLogsOnFailureAsync(async () =>
+    {
+        var dashboard = mesh.App.Dashboard!;
+        var ui = dashboard.UiUrl;
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+
+        // Without the token the dashboard refuses; the AppHost's login URL lets the person in, onto the resources page.
+        await page.GotoAsync($"{ui}/traces");
+        await Expect(page.GetByText("Log in with the token printed by the AppHost")).ToBeVisibleAsync();
+        await page.GotoAsync(dashboard.LoginUrl);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Resources");
+        foreach (var instance in mesh.App.Instances)
+        {
+            await Expect(page.Locator(".resources-table")).ToContainTextAsync(instance.Name);
+        }
+        await ScreenshotAsync(page, "resources");
+
+        // A request, then the same prefix again: the second is a cache hit.
+        var system = $"System {Guid.NewGuid():N}: answer questions about inference meshes, routing and caches, with care.";
+        await SendAsync(Ask(system, "first"));
+        var (requestId, engine) = await SendAsync(Ask(system, "second"));
+        var trace = await OpenAIClient.GetJsonAsync(mesh.Coordinator, $"/v1/mesh/requests/{requestId}/trace");
+        var traceId = (string)trace["trace_id"]!;
+
+        // Its trace, with the seven stages of MoFA and the engine's spans under them.
+        await WaitForAsync(page, $"{ui}/traces/detail/{traceId}", page.Locator(".waterfall-row[data-span-name='workflow.complete']"));
+        foreach (var stage in TraceStages.All.Concat(["mesh.request", "engine.prefill", "engine.decode"]))
+        {
+            await Expect(page.Locator($".waterfall-row[data-span-name='{stage}']").First).ToBeVisibleAsync();
+        }
+        await ScreenshotAsync(page, "trace");
+
+        // routing_cache_hit on the metrics page: its total for the engine moves with the next hit.
+        var hitRow = page.Locator(".instrument-view tbody tr").Filter(new LocatorFilterOptions { HasText = $"engine={engine}" });
+        await WaitForAsync(page, $"{ui}/metrics?resource=coordinator&instrument={MetricNames.RoutingCacheHit}&view=total", hitRow);
+        var before = LatestTotal(await hitRow.InnerTextAsync());
+        await SendAsync(Ask(system, "third"));
+        await Expect(hitRow).ToContainTextAsync(new Regex($@"\b{before + 1}\b"), new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
+        await ScreenshotAsync(page, "metrics");
+
+        // The mesh page: the engine's routing hits, and the request with its stages, linked to its trace.
+        await page.GotoAsync($"{ui}/mesh");
+        var engineRow = page.Locator("[data-testid=engines] tr").Filter(new LocatorFilterOptions { HasText = engine });
+        await Expect(engineRow.Locator("td").Nth(8)).ToHaveTextAsync(HitRatio(), new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
+        var requests = page.Locator("[data-testid=requests]");
+        await Expect(requests).ToContainTextAsync(requestId, new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
+        Assert.Contains(traceId, await requests.Locator("tr").Filter(new LocatorFilterOptions { HasText = requestId }).InnerHTMLAsync(), StringComparison.Ordinal);
+        await ScreenshotAsync(page, "mesh");
+    });
+
+    /// <summary>Navigates until the target shows (telemetry reaches the dashboard about a second after the fact).</summary>
+    private static async Task WaitForAsync(IPage page, string url, ILocator target)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await page.GotoAsync(url);
+            try
+            {
+                await target.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 3_000 });
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
+    private static long LatestTotal(string rowText) =>
+        IntegerCell().Matches(rowText).Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+
+    [GeneratedRegex(@"(?<![\w.=-])\d+(?![\w.%/])")]
+    private static partial Regex IntegerCell();
+
+    [GeneratedRegex(@"^[1-9][0-9.]*%$")]
+    private static partial Regex HitRatio();
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        var path = Path.Combine(ScreenshotFolder, $"e2e-{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot: {path}");
+        TestContext.Current.AddAttachment($"e2e-{name}.png", await File.ReadAllBytesAsync(path), "image/png");
+    }
+}
