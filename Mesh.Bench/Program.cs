@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mesh.Bench.Coordinator;
+using Mesh.Bench.Dashboard;
 using Mesh.Bench.Engine;
 using Mesh.Bench.Startup;
 
@@ -8,6 +9,7 @@ using Mesh.Bench.Startup;
 //   dotnet run -c Release --project Mesh.Bench -- coordinator [rate=500] [seconds=10]
 //   dotnet run -c Release --project Mesh.Bench -- routing [rate=20] [seconds=20]
 //   dotnet run -c Release --project Mesh.Bench -- startup [runs=3]
+//   dotnet run -c Release --project Mesh.Bench -- otlp [traces=20000]
 var command = args.FirstOrDefault() ?? "help";
 double Number(int index, double fallback) => args.Length > index ? double.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 return command switch
@@ -16,6 +18,7 @@ return command switch
     "coordinator" => await CoordinatorBenchmark.RunAsync(Number(1, 500), (int)Number(2, 10)),
     "routing" => await RoutingBenchmark.RunAsync(Number(1, 20), (int)Number(2, 20)),
     "startup" => await StartupBenchmark.RunAsync((int)Number(1, 3), Directory.GetCurrentDirectory()),
+    "otlp" => await OtlpIngestBenchmark.RunAsync((int)Number(1, 20000)),
     _ => Help(),
 };
 
@@ -26,6 +29,7 @@ static int Help()
           engine [tiny|small]               FMA peak, GEMM GFLOP/s, prefill/decode tokens/s at batch 1 and 8, TTFT cold vs cached
           coordinator [rate] [seconds]      coordinator overhead vs direct engine calls (p50/p99), Redis round trips per decision
           routing [rate] [seconds]          prefix_aware vs round_robin: prefix hit rate and TTFT on a shared-prefix workload
+          otlp [traces]                     dashboard OTLP ingest spans/s (HTTP and gRPC), memory with the store at its limits
           startup [runs]                    `dotnet run --project Mesh.AppHost` to all resources healthy (run from the repository root)
         Results are printed and saved under bench-results/ (markdown, and PNG plots).
         """);
