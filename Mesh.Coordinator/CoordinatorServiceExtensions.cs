@@ -35,19 +35,7 @@ public static class CoordinatorServiceExtensions
         services.AddSingleton<CompletionHandler>();
         services.AddHostedService<RegistryEvents>();
 
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out.
-        services.AddHttpClient(CompletionProxy.EngineClientName)
-            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
-            {
-                ConnectTimeout = provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.ConnectTimeout,
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-                MaxConnectionsPerServer = int.MaxValue,
-                AutomaticDecompression = System.Net.DecompressionMethods.None,
-                UseProxy = false,
-            })
-            // The proxy does its own retries, failover and timeouts; a generic handler's would duplicate or cut streams.
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+        services.AddSingleton<EngineHttpClient>();
 
         var redis = builder.Configuration.GetConnectionString("redis");
         var embedded = builder.Configuration.GetValue<bool>($"{CoordinatorOptions.Section}:PrefixIndex:Embedded");

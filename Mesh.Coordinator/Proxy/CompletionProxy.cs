@@ -23,13 +23,11 @@ public sealed partial class CompletionProxy(
     IPrefixIndex prefixIndex,
     CoordinatorMetrics metrics,
     RecentRequests recent,
-    IHttpClientFactory httpClients,
+    EngineHttpClient engines,
     IOptions<CoordinatorOptions> options,
     TimeProvider time,
     ILogger<CompletionProxy> logger)
 {
-    public const string EngineClientName = "engines";
-
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(50);
 
@@ -229,7 +227,7 @@ public sealed partial class CompletionProxy(
         EngineCallOutcome outcome;
         try
         {
-            outcome = await EngineCall.StartAsync(httpClients.CreateClient(EngineClientName), engine, path, body, _options.FirstTokenTimeout, aborted);
+            outcome = await EngineCall.StartAsync(engines.Client, engine, path, body, _options.FirstTokenTimeout, aborted);
         }
         finally
         {

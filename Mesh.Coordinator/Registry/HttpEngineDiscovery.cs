@@ -11,7 +11,7 @@ namespace Mesh.Coordinator.Registry;
 /// </summary>
 public sealed partial class HttpEngineDiscovery(
     EngineRegistry registry,
-    IHttpClientFactory httpClients,
+    Proxy.EngineHttpClient engines,
     IConfiguration configuration,
     IOptions<CoordinatorOptions> options,
     ILogger<HttpEngineDiscovery> logger) : BackgroundService
@@ -27,7 +27,7 @@ public sealed partial class HttpEngineDiscovery(
             return;
         }
         using var timer = new PeriodicTimer(options.Value.RegistryRefreshInterval);
-        var client = httpClients.CreateClient(Proxy.CompletionProxy.EngineClientName);
+        var client = engines.Client;
         do
         {
             var beats = await Task.WhenAll(urls.Select(url => PollAsync(client, url, stoppingToken)));
