@@ -11,8 +11,6 @@ namespace Mesh.Tests.Dashboard;
 [Collection(MeshTelemetryNames.Name)]
 public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
 {
-    private static readonly string ScreenshotFolder = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-
     [Fact]
     public async Task A_person_logs_in_and_sees_the_trace_waterfall_and_the_mesh_page()
     {
@@ -29,16 +27,8 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         }
         await DashboardProcess.WaitForJsonAsync(fixture.Api, $"/api/telemetry/traces/{traceId}", json => json.GetProperty("spans").GetArrayLength() == 11);
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        await using var browser = await HeadlessBrowser.LaunchAsync(15_000);
+        var page = browser.Page;
 
         // Without the cookie, the login page; with the token, the resources page.
         await page.GotoAsync($"{ui}/mesh");
@@ -49,7 +39,7 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         await Expect(page.Locator(".resources-table")).ToContainTextAsync(MeshScenario.ChosenEngine);
         await Expect(page.Locator(".console")).ToContainTextAsync("handled request");
         Assert.DoesNotContain("hunter2", await page.ContentAsync(), StringComparison.Ordinal);
-        await ScreenshotAsync(page, "resources");
+        await browser.ScreenshotAsync("dashboard-resources");
 
         // The trace list leads to the waterfall, with the seven stages and the engine's spans.
         await GotoInteractiveAsync(page, $"{ui}/traces?text={requestId}");
@@ -66,7 +56,7 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         await ClickUntilAsync(selection, page.Locator(".span-details"), "Why this engine");
         await Expect(page.Locator(".span-details .candidates")).ToContainTextAsync(MeshScenario.OtherEngine);
         await Expect(page.Locator(".span-details .candidates tr.chosen")).ToContainTextAsync(MeshScenario.ChosenEngine);
-        await ScreenshotAsync(page, "trace-waterfall");
+        await browser.ScreenshotAsync("dashboard-trace-waterfall");
 
         // The mesh page: engines, rates, and the request's decision with its candidates.
         await page.GotoAsync($"{ui}/mesh?request={traceId}");
@@ -87,7 +77,7 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         scenario.RecordRouting(8);
         scenario.Flush();
         await Expect(page.Locator("[data-testid=requests]")).ToContainTextAsync(laterRequestId, new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
-        await ScreenshotAsync(page, "mesh");
+        await browser.ScreenshotAsync("dashboard-mesh");
 
         // A histogram as percentiles over time, and the request's log linked to its trace.
         await page.GotoAsync($"{ui}/metrics?resource=coordinator-main&instrument=time_to_first_token_ms");
@@ -95,11 +85,11 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         await Expect(page.Locator(".chart-legend")).ToContainTextAsync("p50");
         await Expect(page.Locator(".chart-legend")).ToContainTextAsync("p99");
         await Expect(page.Locator(".instrument-view tbody tr").First).ToContainTextAsync("engine=engine-abcdefgh");
-        await ScreenshotAsync(page, "metrics");
+        await browser.ScreenshotAsync("dashboard-metrics");
         scenario.Coordinator.Dispose();
         await page.GotoAsync($"{ui}/structuredlogs?traceId={traceId}");
         await Expect(page.Locator(".logs-table")).ToContainTextAsync($"Routed {requestId} to {MeshScenario.ChosenEngine}", new LocatorAssertionsToContainTextOptions { Timeout = 10_000 });
-        await ScreenshotAsync(page, "structured-logs");
+        await browser.ScreenshotAsync("dashboard-structured-logs");
     }
 
     /// <summary>Opens a page and waits until its Blazor circuit renders, so clicks have handlers.</summary>
@@ -124,12 +114,4 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         await Expect(result).ToContainTextAsync(expectedText);
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(ScreenshotFolder);
-        var path = Path.Combine(ScreenshotFolder, $"dashboard-{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot: {path}");
-        TestContext.Current.AddAttachment($"dashboard-{name}.png", await File.ReadAllBytesAsync(path), "image/png");
-    }
 }

@@ -17,8 +17,6 @@ namespace Mesh.Tests.Dashboard;
 /// </summary>
 public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixture mesh) : IClassFixture<DashboardEndToEndTests.Fixture>
 {
-    private static readonly string ScreenshotFolder = Path.Combine(AppContext.BaseDirectory, "TestResults", "screenshots");
-
     public sealed class Fixture : MeshAppFixture
     {
         protected override string[] Arguments =>
@@ -54,16 +52,8 @@ public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixtur
     {
         var dashboard = mesh.App.Dashboard!;
         var ui = dashboard.UiUrl;
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        await using var browser = await HeadlessBrowser.LaunchAsync(20_000);
+        var page = browser.Page;
 
         // Without the token the dashboard refuses; the AppHost's login URL lets the person in, onto the resources page.
         await page.GotoAsync($"{ui}/traces");
@@ -74,7 +64,7 @@ public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixtur
         {
             await Expect(page.Locator(".resources-table")).ToContainTextAsync(instance.Name);
         }
-        await ScreenshotAsync(page, "resources");
+        await browser.ScreenshotAsync("e2e-resources");
 
         // A request, then the same prefix again: the second is a cache hit.
         var system = $"System {Guid.NewGuid():N}: answer questions about inference meshes, routing and caches, with care.";
@@ -89,7 +79,7 @@ public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixtur
         {
             await Expect(page.Locator($".waterfall-row[data-span-name='{stage}']").First).ToBeVisibleAsync();
         }
-        await ScreenshotAsync(page, "trace");
+        await browser.ScreenshotAsync("e2e-trace");
 
         // routing_cache_hit on the metrics page: its total for the engine moves with the next hit.
         var hitRow = page.Locator(".instrument-view tbody tr").Filter(new LocatorFilterOptions { HasText = $"engine={engine}" });
@@ -97,7 +87,7 @@ public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixtur
         var before = LatestTotal(await hitRow.InnerTextAsync());
         await SendAsync(Ask(system, "third"));
         await Expect(hitRow).ToContainTextAsync(new Regex($@"\b{before + 1}\b"), new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
-        await ScreenshotAsync(page, "metrics");
+        await browser.ScreenshotAsync("e2e-metrics");
 
         // The mesh page: the engine's routing hits, and the request with its stages, linked to its trace.
         await page.GotoAsync($"{ui}/mesh");
@@ -106,7 +96,7 @@ public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixtur
         var requests = page.Locator("[data-testid=requests]");
         await Expect(requests).ToContainTextAsync(requestId, new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
         Assert.Contains(traceId, await requests.Locator("tr").Filter(new LocatorFilterOptions { HasText = requestId }).InnerHTMLAsync(), StringComparison.Ordinal);
-        await ScreenshotAsync(page, "mesh");
+        await browser.ScreenshotAsync("e2e-mesh");
     });
 
     /// <summary>Navigates until the target shows (telemetry reaches the dashboard about a second after the fact).</summary>
@@ -136,12 +126,4 @@ public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixtur
     [GeneratedRegex(@"^[1-9][0-9.]*%$")]
     private static partial Regex HitRatio();
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(ScreenshotFolder);
-        var path = Path.Combine(ScreenshotFolder, $"e2e-{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot: {path}");
-        TestContext.Current.AddAttachment($"e2e-{name}.png", await File.ReadAllBytesAsync(path), "image/png");
-    }
 }
