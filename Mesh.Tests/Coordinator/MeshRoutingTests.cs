@@ -290,6 +290,30 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task A_client_that_disconnects_from_the_coordinator_cancels_the_engines_request()
+    {
+        using var response = await mesh.A.Client.SendAsync(
+            OpenAIClient.Post("/v1/chat/completions", Ask(Conversation(), "a long answer please", maxTokens: 700, stream: true)), HttpCompletionOption.ResponseHeadersRead);
+        var engine = mesh.Cluster.Engines[response.Headers.GetValues(MeshHeaders.Engine).Single()];
+        using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync()))
+        {
+            Assert.StartsWith("data: ", await reader.ReadLineAsync());
+        }
+        response.Dispose();
+
+        JsonObject state;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            await Task.Delay(50);
+            state = await OpenAIClient.GetJsonAsync(engine.Client, "/v1/engine/state");
+        }
+        while ((int)state["statistics"]!["running"]! > 0 && DateTime.UtcNow < deadline);
+        Assert.Equal(0, (int)state["statistics"]!["running"]!);
+        Assert.Equal(0, (int)state["statistics"]!["kv_blocks_used"]!);
+    }
+
     private async Task<long> EpochOfAsync(string engine)
     {
         var state = await OpenAIClient.GetJsonAsync(mesh.A.Client, "/v1/mesh/engines");
