@@ -37,23 +37,13 @@ public static class CoordinatorServiceExtensions
 
         services.AddSingleton<EngineHttpClient>();
 
-        var redis = builder.Configuration.GetConnectionString("redis");
         var embedded = builder.Configuration.GetValue<bool>($"{CoordinatorOptions.Section}:PrefixIndex:Embedded");
-        if (string.IsNullOrWhiteSpace(redis))
+        if (!builder.AddRedisClient("redis"))
         {
             services.AddSingleton<IPrefixIndex>(provider => NewEmbedded(provider));
             services.AddHostedService<HttpEngineDiscovery>();
             return builder;
         }
-        services.AddSingleton<IConnectionMultiplexer>(_ =>
-        {
-            var configuration = ConfigurationOptions.Parse(redis);
-            configuration.AbortOnConnectFail = false;
-            configuration.ConnectTimeout = 2000;
-            configuration.SyncTimeout = 2000;
-            configuration.AsyncTimeout = 2000;
-            return ConnectionMultiplexer.Connect(configuration);
-        });
         services.AddSingleton<IPrefixIndex>(provider => embedded
             ? NewEmbedded(provider)
             : new RedisPrefixIndex(

@@ -7,7 +7,6 @@ using Mesh.Engine.Scheduling;
 using Mesh.Engine.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Mesh.Engine;
 
@@ -55,18 +54,8 @@ public static class EngineServiceExtensions
         services.AddSingleton<GenerationPlanner>();
         services.AddSingleton<CompletionHandler>();
 
-        var redis = builder.Configuration.GetConnectionString("redis");
-        if (!string.IsNullOrWhiteSpace(redis))
+        if (builder.AddRedisClient("redis"))
         {
-            services.AddSingleton<IConnectionMultiplexer>(_ =>
-            {
-                var configuration = ConfigurationOptions.Parse(redis);
-                configuration.AbortOnConnectFail = false;
-                // Reconnect quickly after Redis restarts (the orchestrator brings it back within a second).
-                configuration.ReconnectRetryPolicy = new LinearRetry(500);
-                configuration.ConnectTimeout = 2000;
-                return ConnectionMultiplexer.Connect(configuration);
-            });
             services.AddHostedService<RedisHeartbeatService>();
         }
         return builder;
