@@ -19,8 +19,6 @@ public sealed class ClientResponse(HttpContext context, CompletionHeader header,
     /// <summary>True once the response has started (headers sent); errors can then only be stream events.</summary>
     public bool Started => _events is not null || context.Response.HasStarted;
 
-    public int WrittenChunks { get; private set; }
-
     public void AppendText(ReadOnlySpan<byte> text)
     {
         if (!stream)
@@ -36,7 +34,6 @@ public sealed class ClientResponse(HttpContext context, CompletionHeader header,
         OpenAIResponseWriter.WriteChunk(_events.BeginEvent(), header, text, withRole: !_sentRole, finishReason: null, tokenIds: default);
         _events.EndEvent();
         _sentRole = true;
-        WrittenChunks++;
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken) =>

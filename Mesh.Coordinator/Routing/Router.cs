@@ -111,7 +111,7 @@ public sealed class Router(EngineRegistry registry, IPrefixIndex prefixIndex)
             .ToList();
         return policy switch
         {
-            RoutingPolicy.RoundRobin => [.. rotated.OrderBy(r => r.Candidate.Engine.Breaker.AllowsRouting ? 0 : 1).ThenBy(r => r.Order).Select(r => r.Candidate)],
+            RoutingPolicy.RoundRobin => [.. rotated.OrderBy(r => r.Order).Select(r => r.Candidate)],
             RoutingPolicy.LeastLoaded => [.. rotated.OrderBy(r => (double)r.Candidate.Engine.Load / r.Candidate.Engine.Slots).ThenBy(r => r.Order).Select(r => r.Candidate)],
             _ => [.. rotated.OrderBy(r => Math.Round(r.Candidate.ScoreMs, 3)).ThenBy(r => r.Candidate.Engine.Load).ThenBy(r => r.Order).Select(r => r.Candidate)],
         };
