@@ -89,8 +89,9 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         var traceId = RandomHex(16);
         var rootSpanId = RandomHex(8);
         var childSpanId = RandomHex(8);
-        var nanos = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var later = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000 + 25_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+        var nanos = now.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var later = (now + 25_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var resource = """{"attributes":[{"key":"service.name","value":{"stringValue":"engine"}},{"key":"service.instance.id","value":{"stringValue":"engine-jsonabcd"}}]}""";
 
         var traces = $$$"""
