@@ -31,8 +31,6 @@ public sealed record EngineLoad
     [JsonPropertyName("max_waiting")] public int MaxWaiting { get; init; }
     [JsonPropertyName("kv_blocks_used")] public int KvBlocksUsed { get; init; }
     [JsonPropertyName("kv_blocks_cached")] public int KvBlocksCached { get; init; }
-    /// <summary>Prompt tokens admitted or waiting whose prefill is not done yet: work ahead of a new request.</summary>
-    [JsonPropertyName("pending_prefill_tokens")] public int PendingPrefillTokens { get; init; }
     /// <summary>Measured milliseconds of prefill per prompt token (an exponential moving average).</summary>
     [JsonPropertyName("prefill_ms_per_token")] public double PrefillMsPerToken { get; init; }
     /// <summary>Measured milliseconds per decode step.</summary>

@@ -52,8 +52,8 @@ public sealed class EngineEntry
 
     /// <summary>
     /// Prompt tokens this coordinator has sent the engine and not yet seen a first token for: prefill work ahead of
-    /// a new request. (The engine's own figure in its heartbeat is up to an interval old, by when that prefill is
-    /// usually done; trusting it would push requests off the engine that holds their prefix.)
+    /// a new request. (A figure from the heartbeat would be up to an interval old, by when that prefill is usually
+    /// done; trusting it would push requests off the engine that holds their prefix.)
     /// </summary>
     public int PendingPrefillTokens => Volatile.Read(ref _pendingPrefillTokens);
 

@@ -100,8 +100,8 @@ public sealed partial class EngineRegistry
         return HeartbeatVerdict.Accepted;
     }
 
-    /// <summary>A heartbeat message whose key turned out not to back it.</summary>
-    public void RejectUnverified(EngineHeartbeat heartbeat) => Reject(heartbeat.Id, heartbeat.Epoch, "heartbeat");
+    /// <summary>A heartbeat message that no registration key backs (or that does not even parse).</summary>
+    public void RejectHeartbeat(string engineId, long epoch) => Reject(engineId, epoch, "heartbeat");
 
     /// <summary>
     /// An engine's report about a request (its response headers): trusted only from the instance the registry

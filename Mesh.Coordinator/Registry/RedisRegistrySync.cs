@@ -61,11 +61,7 @@ public sealed partial class RedisRegistrySync(
         }
         if (heartbeat is null)
         {
-            registry.RejectUnverified(new EngineHeartbeat
-            {
-                Id = "(unparseable)", Epoch = 0, Url = string.Empty, Tier = string.Empty, Model = string.Empty,
-                KvCapacityBlocks = 0, BlockSize = 0, ContextWindow = 0, Load = new EngineLoad(),
-            });
+            registry.RejectHeartbeat("(unparseable)", 0);
             return;
         }
         if (registry.OnHeartbeatMessage(heartbeat) != HeartbeatVerdict.NeedsVerification)
@@ -79,7 +75,7 @@ public sealed partial class RedisRegistrySync(
         }
         else
         {
-            registry.RejectUnverified(heartbeat);
+            registry.RejectHeartbeat(heartbeat.Id, heartbeat.Epoch);
         }
     }
 

@@ -34,6 +34,7 @@ public sealed class GenerationResult(
     private readonly StopSequenceMatcher _stops = new(plan.Stop);
     private readonly IncrementalDecoder _decoder = new(tokenizer);
     private readonly List<int> _chunkTokens = new(16);
+    private readonly StringBuilder _text = new();
     private int _completionTokens;
 
     public async Task ExecuteAsync(HttpContext httpContext)
@@ -82,14 +83,14 @@ public sealed class GenerationResult(
         {
             while (!_stops.Stopped && await reader.WaitToReadAsync(aborted))
             {
-                var text = new StringBuilder();
+                _text.Clear();
                 while (reader.TryRead(out var token))
                 {
                     _completionTokens++;
                     _chunkTokens.Add(token);
-                    text.Append(_decoder.Push(token));
+                    _text.Append(_decoder.Push(token));
                 }
-                var visible = _stops.Append(text.ToString());
+                var visible = _stops.Append(_text.ToString());
                 if (visible.Length > 0 || (plan.IncludeTokenIds && _chunkTokens.Count > 0))
                 {
                     WriteChunk(events, visible, first, null);
@@ -132,7 +133,7 @@ public sealed class GenerationResult(
     private async Task RespondWholeAsync(HttpResponse response, CancellationToken aborted)
     {
         var reader = sequence.Output;
-        var text = new StringBuilder();
+        var text = _text.Clear();
         var tokens = new List<int>();
         try
         {

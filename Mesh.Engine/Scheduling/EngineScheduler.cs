@@ -355,16 +355,6 @@ public sealed class EngineScheduler : IDisposable
         _statistics.KvBlocksUsed = _blocks.UsedBlocks;
         _statistics.KvBlocksCached = _blocks.CachedBlocks;
         _statistics.KvEvictions = _blocks.Evictions;
-        var pending = 0;
-        foreach (var sequence in _running)
-        {
-            pending += sequence.Generated == 0 ? sequence.Length - sequence.ComputedTokens : 0;
-        }
-        foreach (var sequence in _waiting)
-        {
-            pending += sequence.Length;
-        }
-        _statistics.PendingPrefillTokens = pending;
     }
 
     private static int BlocksFor(int tokens, int blockSize) => (tokens + blockSize - 1) / blockSize;

@@ -14,8 +14,6 @@ public sealed class EngineStatistics
     public int KvBlocksCached { get; set; }
     public int KvBlocksTotal { get; set; }
 
-    /// <summary>Prompt tokens admitted or waiting whose prefill is not done: the work ahead of a new request.</summary>
-    public int PendingPrefillTokens { get; set; }
     public long KvEvictions { get; set; }
     public long Steps { get; set; }
     public long DecodeSteps { get; set; }

@@ -42,7 +42,7 @@ public sealed class RouterTests
     public async Task A_hit_on_a_saturated_engine_loses_to_a_miss_on_an_idle_one_and_the_hot_prefix_spreads()
     {
         // b holds the prompt but every slot is taken and requests queue behind them.
-        var (router, registry, index) = Create(
+        var (router, _, index) = Create(
             CoordinatorTestDoubles.Heartbeat("a"),
             CoordinatorTestDoubles.Heartbeat("b", running: 4, waiting: 4));
         await HoldPromptOn(index, "b");
@@ -54,7 +54,6 @@ public sealed class RouterTests
         var b = decision.Ranked.Single(c => c.Id == "b");
         Assert.True(b.Saturated);
         Assert.True(b.QueueMs > decision.Chosen.PrefillMs, "the queue should cost more than the prefill the hit saves");
-        Assert.NotNull(registry.Find("b"));
     }
 
     [Fact]
