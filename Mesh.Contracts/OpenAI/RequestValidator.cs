@@ -49,6 +49,10 @@ public static class RequestValidator
         {
             return ApiError.InvalidRequest("Missing required parameter: 'prompt'.", "prompt", "missing_required_parameter");
         }
+        if (request.Prompt.Text is { Length: 0 })
+        {
+            return ApiError.InvalidRequest("'prompt' must not be empty.", "prompt");
+        }
         if (request.Prompt.TokenIds is { } ids)
         {
             if (ids.Length == 0)
@@ -114,6 +118,10 @@ public static class RequestValidator
     {
         maxTokens = 0;
         var promptParam = request is ChatCompletionRequest ? "messages" : "prompt";
+        if (promptTokens == 0)
+        {
+            return ApiError.InvalidRequest($"The {promptParam} must not be empty: it resulted in no tokens.", promptParam);
+        }
         if (promptTokens >= contextWindow)
         {
             return ApiError.ContextLengthExceeded(
@@ -122,11 +130,13 @@ public static class RequestValidator
         }
         if (request.RequestedMaxTokens is { } requested)
         {
-            if (promptTokens + requested > contextWindow)
+            // In long arithmetic: a max_tokens near int.MaxValue must not wrap around and pass.
+            var total = (long)promptTokens + requested;
+            if (total > contextWindow)
             {
                 var param = request.MaxCompletionTokens is not null ? "max_completion_tokens" : "max_tokens";
                 return ApiError.ContextLengthExceeded(
-                    $"This model's maximum context length is {contextWindow} tokens. However, you requested {promptTokens + requested} tokens ({promptTokens} in the {promptParam}, {requested} for the completion).",
+                    $"This model's maximum context length is {contextWindow} tokens. However, you requested {total} tokens ({promptTokens} in the {promptParam}, {requested} for the completion).",
                     param);
             }
             maxTokens = requested;

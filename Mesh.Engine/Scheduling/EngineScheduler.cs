@@ -25,6 +25,7 @@ public sealed class EngineScheduler : IDisposable
     private readonly EngineStatistics _statistics;
     private readonly TimeProvider _time;
     private readonly ILogger<EngineScheduler> _logger;
+    private readonly StepFailureLog _failures;
     private readonly int _contextWindow;
 
     private readonly ConcurrentQueue<Sequence> _incoming = new();
@@ -38,6 +39,11 @@ public sealed class EngineScheduler : IDisposable
     private Thread? _thread;
     private int _queued;
     private TaskCompletionSource? _resetRequest;
+    /// <summary>The sequence being admitted or given rows, so a step that fails there knows whom it concerns.</summary>
+    private Sequence? _current;
+    /// <summary>Sequences of a batch whose forward pass failed, run one per step until each has run alone once.</summary>
+    private readonly Queue<Sequence> _suspects = new();
+    private int _consecutiveFailures;
 
     public EngineScheduler(
         IOptions<EngineOptions> options,
@@ -56,6 +62,7 @@ public sealed class EngineScheduler : IDisposable
         _statistics = statistics;
         _time = time;
         _logger = logger;
+        _failures = new StepFailureLog(logger, time);
         _contextWindow = model.ContextWindow;
         _batch = new ForwardBatch(_options.MaxBatchTokens);
         _sampled = new int[_options.MaxBatchTokens];
@@ -99,21 +106,62 @@ public sealed class EngineScheduler : IDisposable
             try
             {
                 Step();
+                _consecutiveFailures = 0;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                _logger.LogError(ex, "A scheduler step failed; its sequences end with an error.");
-                foreach (var (sequence, _, _) in _stepSequences)
-                {
-                    Finish(sequence, "error", ex);
-                }
-                _stepSequences.Clear();
+                EndFailedStep(ex);
             }
         }
         foreach (var sequence in _running.Concat(_waiting).Concat(_incoming).ToArray())
         {
             Finish(sequence, "cancelled");
         }
+    }
+
+    /// <summary>
+    /// A step that throws ends the sequences it concerns with an error, so none is left running to fail the same
+    /// way on every step, and the rest keep being served:
+    /// - failing on one sequence (admitting it, batching it, applying its result) concerns that one; the others'
+    ///   rows are dropped unrun or unapplied and computed again next step, which yields the same tokens;
+    /// - failing in the forward pass of a batch of several sequences does not say which one is at fault, so each
+    ///   runs alone for a step: the one that fails alone is ended, the others carry on.
+    /// A failure that concerns no sequence backs off, so it cannot spin a core.
+    /// </summary>
+    private void EndFailedStep(Exception error)
+    {
+        List<Sequence> concerned = [];
+        if (_current is { } current)
+        {
+            concerned.Add(current);
+        }
+        else if (_stepSequences.Count == 1)
+        {
+            concerned.Add(_stepSequences[0].Sequence);
+        }
+        else
+        {
+            foreach (var (sequence, _, _) in _stepSequences)
+            {
+                _suspects.Enqueue(sequence);
+            }
+        }
+        foreach (var sequence in concerned)
+        {
+            Finish(sequence, "error", error);
+            _statistics.RequestsFailed++;
+        }
+        var isolating = concerned.Count == 0 && _stepSequences.Count > 1;
+        _stepSequences.Clear();
+        _batch.Clear();
+        _current = null;
+        _failures.Report(error, concerned.Count);
+        if (concerned.Count == 0 && !isolating)
+        {
+            _consecutiveFailures++;
+            _wake.WaitOne(TimeSpan.FromMilliseconds(Math.Min(1000, 10 << Math.Min(_consecutiveFailures, 7))));
+        }
+        Publish();
     }
 
     private void Step()
@@ -149,6 +197,10 @@ public sealed class EngineScheduler : IDisposable
         {
             _metrics.DecodeStep(_batch.DecodeRows);
         }
+        if (_suspects.Count > 0 && _stepSequences[0].Sequence == _suspects.Peek())
+        {
+            _suspects.Dequeue(); // it ran alone without failing: not the one at fault
+        }
         ApplyResults();
         Publish();
     }
@@ -183,12 +235,13 @@ public sealed class EngineScheduler : IDisposable
                 return; // first come, first served: wait until blocks free up
             }
             _waiting.RemoveFirst();
+            _current = sequence;
             var matched = _blocks.MatchPrefix(sequence.BlockHashes.AsSpan(0, sequence.HashedBlocks));
             for (var b = 0; b < matched; b++)
             {
                 sequence.BlockTable[b] = _blocks.AcquireCached(sequence.BlockHashes[b]);
+                sequence.BlockCount = b + 1;
             }
-            sequence.BlockCount = matched;
             sequence.RegisteredBlocks = matched;
             sequence.ComputedTokens = matched * sequence.BlockSize;
             EnsureBlocks(sequence, sequence.Length);
@@ -203,6 +256,7 @@ public sealed class EngineScheduler : IDisposable
                     _time.GetElapsedTime(sequence.EnqueuedAt, sequence.AdmittedAt).TotalSeconds);
             }
             _running.Add(sequence);
+            _current = null;
         }
     }
 
@@ -210,13 +264,22 @@ public sealed class EngineScheduler : IDisposable
     {
         _batch.Clear();
         _stepSequences.Clear();
+        while (_suspects.TryPeek(out var suspect) && !_running.Contains(suspect))
+        {
+            _suspects.Dequeue(); // finished, cancelled or preempted since
+        }
+        if (_suspects.TryPeek(out var alone))
+        {
+            AddRows(alone, IsDecoding(alone));
+            return;
+        }
         // Decode rows first (one token each, latency-critical), then prompt chunks in admission order.
         for (var pass = 0; pass < 2; pass++)
         {
             for (var i = 0; i < _running.Count && _batch.RemainingRows > 0; i++)
             {
                 var sequence = _running[i];
-                var decoding = sequence.Generated > 0 && sequence.ComputedTokens == sequence.Length - 1;
+                var decoding = IsDecoding(sequence);
                 if (decoding == (pass == 0))
                 {
                     AddRows(sequence, decoding);
@@ -225,13 +288,17 @@ public sealed class EngineScheduler : IDisposable
         }
     }
 
+    private static bool IsDecoding(Sequence sequence) => sequence.Generated > 0 && sequence.ComputedTokens == sequence.Length - 1;
+
     private void AddRows(Sequence sequence, bool decoding)
     {
+        _current = sequence;
         // A prompt served entirely from cache still runs its last token (without rewriting its KV) for logits.
         var start = Math.Min(sequence.ComputedTokens, sequence.Length - 1);
         var end = Math.Min(sequence.Length, start + _batch.RemainingRows);
         if (!EnsureBlocks(sequence, end))
         {
+            _current = null;
             return;
         }
         for (var position = start; position < end; position++)
@@ -245,6 +312,7 @@ public sealed class EngineScheduler : IDisposable
             _batch.SampleLastRow(sequence.Sampling);
         }
         _stepSequences.Add((sequence, end, sampleIndex));
+        _current = null;
     }
 
     /// <summary>Gives the sequence blocks for its first <paramref name="tokens"/> positions, preempting others if it must.</summary>
@@ -283,6 +351,7 @@ public sealed class EngineScheduler : IDisposable
         var now = _time.GetTimestamp();
         foreach (var (sequence, end, sampleIndex) in _stepSequences)
         {
+            _current = sequence;
             sequence.ComputedTokens = Math.Max(sequence.ComputedTokens, end);
             RegisterFullBlocks(sequence);
             if (sampleIndex < 0)
@@ -306,6 +375,7 @@ public sealed class EngineScheduler : IDisposable
                 Finish(sequence, FinishReasons.Length);
             }
         }
+        _current = null;
         _stepSequences.Clear();
     }
 
@@ -321,14 +391,12 @@ public sealed class EngineScheduler : IDisposable
 
     private void Finish(Sequence sequence, string reason, Exception? error = null)
     {
-        if (_running.Remove(sequence))
-        {
-            ReleaseBlocks(sequence);
-        }
-        else
+        if (!_running.Remove(sequence))
         {
             _waiting.Remove(sequence);
         }
+        // Waiting sequences hold no blocks; one that failed during admission may hold some already.
+        ReleaseBlocks(sequence);
         if (!sequence.IsFinished)
         {
             Interlocked.Decrement(ref _queued);

@@ -20,6 +20,8 @@ public sealed class Sequence
 
     public Sequence(long id, int[] prompt, int maxNewTokens, SamplingParameters sampling, int blockSize, CancellationToken cancellation)
     {
+        // The scheduler computes from the prompt's last token; an empty prompt has none (requests are validated first).
+        ArgumentOutOfRangeException.ThrowIfZero(prompt.Length);
         Id = id;
         PromptLength = prompt.Length;
         MaxNewTokens = maxNewTokens;

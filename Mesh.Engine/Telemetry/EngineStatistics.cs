@@ -29,6 +29,9 @@ public sealed class EngineStatistics
     public long Preemptions { get; set; }
     public long Rejected { get; set; }
 
+    /// <summary>Sequences ended by a failed scheduler step.</summary>
+    public long RequestsFailed { get; set; }
+
     /// <summary>Exponential moving average of milliseconds per prefilled token, from steps with prefill only.</summary>
     public double PrefillMsPerToken { get; private set; }
 

@@ -146,6 +146,13 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("invalid_request_error", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]);
         }
+        string[] completions = ["{\"prompt\":\"\",\"max_tokens\":1}", "{\"prompt\":[\"\"],\"max_tokens\":1}", "{\"prompt\":\"hi\",\"max_tokens\":2147483647}"];
+        foreach (var body in completions)
+        {
+            using var response = await mesh.A.Client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(body));
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_request_error", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]);
+        }
         using (var unknownPolicy = await mesh.A.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("s", "q"), (MeshHeaders.Policy, "fastest"))))
         {
             Assert.Equal(HttpStatusCode.BadRequest, unknownPolicy.StatusCode);
@@ -156,7 +163,8 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         }
         var after = await PrometheusScrape.ReadAsync(mesh.A.Client);
 
-        Assert.Equal(before.Sum("coordinator_invalid_message_total") + bodies.Length + 2, after.Sum("coordinator_invalid_message_total"));
+        Assert.Equal(before.Sum("coordinator_invalid_message_total") + bodies.Length + completions.Length + 2, after.Sum("coordinator_invalid_message_total"));
+        Assert.Equal(before.Sum("coordinator_engine_unreachable_total"), after.Sum("coordinator_engine_unreachable_total"));
         Assert.Equal(before.Sum("mesh_routing_decisions_total"), after.Sum("mesh_routing_decisions_total"));
         Assert.Equal(entriesBefore, await PrefixEntriesAsync());
     }

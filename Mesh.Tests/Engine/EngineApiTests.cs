@@ -103,6 +103,37 @@ public sealed class EngineApiTests(EngineFixture fixture) : IClassFixture<Engine
         await OpenAIClient.PostJsonAsync(_client, "/v1/chat/completions", OpenAIClient.Chat("still there?", 2));
     }
 
+    public static TheoryData<string, string, string, string?> BadCompletionInputs => new()
+    {
+        { "an empty prompt", "{\"model\":\"mesh-tiny\",\"prompt\":\"\",\"max_tokens\":1}", "prompt", null },
+        { "an empty prompt in a batch", "{\"model\":\"mesh-tiny\",\"prompt\":[\"\"],\"max_tokens\":1}", "prompt", null },
+        { "no token ids", "{\"prompt\":[],\"max_tokens\":1}", "prompt", null },
+        { "max_tokens that wraps around", "{\"prompt\":\"hello\",\"max_tokens\":2147483647}", "max_tokens", "context_length_exceeded" },
+        { "max_completion_tokens that wraps around", "{\"prompt\":\"hello\",\"max_completion_tokens\":2147483646}", "max_completion_tokens", "context_length_exceeded" },
+    };
+
+    /// <summary>Each of these once sent the scheduler into a loop of failing steps, or the engine into a 500.</summary>
+    [Theory]
+    [MemberData(nameof(BadCompletionInputs))]
+    public async Task A_completion_the_engine_cannot_serve_gets_a_400_at_once_and_the_engine_keeps_serving(string name, string body, string param, string? code)
+    {
+        var before = await OpenAIClient.GetJsonAsync(_client, "/v1/engine/state");
+        using var response = await _client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(param, (string?)error["param"]);
+        Assert.False(string.IsNullOrEmpty((string?)error["message"]), name);
+        if (code is not null)
+        {
+            Assert.Equal(code, (string?)error["code"]);
+        }
+        var served = await OpenAIClient.PostJsonAsync(_client, "/v1/completions", new JsonObject { ["prompt"] = "still there?", ["max_tokens"] = 2 });
+        Assert.Equal(2, (int)served["usage"]!["completion_tokens"]!);
+        var after = await OpenAIClient.GetJsonAsync(_client, "/v1/engine/state");
+        Assert.Equal((long)before["statistics"]!["requests_failed"]!, (long)after["statistics"]!["requests_failed"]!);
+    }
+
     [Fact]
     public async Task An_oversized_body_gets_413()
     {
