@@ -12,17 +12,15 @@ public sealed class CoordinatorOptions
     /// <summary>When set, every <c>/v1</c> request needs <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary><c>prefix_aware</c> (default), <c>least_loaded</c> or <c>round_robin</c>; a request overrides it with <c>x-mesh-policy</c>.</summary>
-    [RegularExpression("^(prefix_aware|least_loaded|round_robin)$", ErrorMessage = "Coordinator:DefaultPolicy must be prefix_aware, least_loaded or round_robin.")]
-    public string DefaultPolicy { get; set; } = "prefix_aware";
+    /// <summary>The name of a registered routing policy (<c>prefix_aware</c> by default); a request overrides it with <c>x-mesh-policy</c>.</summary>
+    [Required]
+    public string DefaultPolicy { get; set; } = Contracts.Routing.RoutingPolicyNames.PrefixAware;
 
     /// <summary><c>LocalFirstWithCloudFallback</c> (default), <c>LocalOnly</c> or <c>CloudOnly</c>; a request overrides it with <c>x-mesh-tier-policy</c>.</summary>
     [RegularExpression("^(?i)(LocalOnly|CloudOnly|LocalFirstWithCloudFallback)$", ErrorMessage = "Coordinator:DefaultTierPolicy must be LocalOnly, CloudOnly or LocalFirstWithCloudFallback.")]
     public string DefaultTierPolicy { get; set; } = nameof(TierPolicy.LocalFirstWithCloudFallback);
 
-    public RoutingPolicy ResolvedDefaultPolicy => PolicyNames.TryParseRouting(DefaultPolicy, out var policy) ? policy : RoutingPolicy.PrefixAware;
-
-    public TierPolicy ResolvedDefaultTierPolicy => PolicyNames.TryParseTier(DefaultTierPolicy, out var policy) ? policy : TierPolicy.LocalFirstWithCloudFallback;
+    public TierPolicy ResolvedDefaultTierPolicy => TierPolicies.TryParse(DefaultTierPolicy, out var policy) ? policy : TierPolicy.LocalFirstWithCloudFallback;
 
     /// <summary>How often the registry re-reads the engines' heartbeat keys (pub/sub brings load in between).</summary>
     [Range(typeof(TimeSpan), "00:00:00.020", "00:01:00")]
@@ -101,6 +99,14 @@ public sealed class ScoringOptions
     /// <summary>Service time assumed per request before one is observed, for the queue-wait estimate.</summary>
     [Range(1, 600_000)]
     public double DefaultServiceMs { get; set; } = 500;
+
+    /// <summary>
+    /// Under <c>prefix_aware</c>, what a second copy of a cached prefix costs, as a multiple of the prefill it repeats:
+    /// the holder keeps a request until its queue costs more than (1 + this) times the prefill the hit saves.
+    /// 0 is greedy time-to-first-token routing.
+    /// </summary>
+    [Range(0, 100)]
+    public double ReplicationWeight { get; set; } = 2;
 }
 
 public sealed class CircuitBreakerOptions

@@ -4,6 +4,7 @@ using Mesh.Coordinator.PrefixIndex;
 using Mesh.Coordinator.Proxy;
 using Mesh.Coordinator.Registry;
 using Mesh.Coordinator.Routing;
+using Mesh.Coordinator.Routing.Policies;
 using Mesh.Coordinator.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -30,6 +31,10 @@ public static class CoordinatorServiceExtensions
         services.AddSingleton<EngineRegistry>();
         services.AddSingleton<CoordinatorMetrics>();
         services.AddSingleton<RecentRequests>();
+        services.AddSingleton<IRoutingPolicy, PrefixAwarePolicy>();
+        services.AddSingleton<IRoutingPolicy, LeastLoadedPolicy>();
+        services.AddSingleton<IRoutingPolicy, RoundRobinPolicy>();
+        services.AddSingleton<RoutingPolicies>();
         services.AddSingleton<Router>();
         services.AddSingleton<CompletionProxy>();
         services.AddSingleton<CompletionHandler>();

@@ -21,6 +21,7 @@ namespace Mesh.Coordinator.Api;
 public sealed class CompletionHandler(
     CompletionProxy proxy,
     EngineRegistry registry,
+    RoutingPolicies policies,
     MeshTokenizer tokenizer,
     CoordinatorMetrics metrics,
     IOptions<CoordinatorOptions> options,
@@ -78,14 +79,14 @@ public sealed class CompletionHandler(
             return (null, error);
         }
         var headers = context.Request.Headers;
-        var policy = _options.ResolvedDefaultPolicy;
-        if (headers[MeshHeaders.Policy] is { Count: > 0 } policyHeader && !PolicyNames.TryParseRouting(policyHeader, out policy))
+        var policy = policies.Default;
+        if (headers[MeshHeaders.Policy] is { Count: > 0 } policyHeader && !policies.TryGet(policyHeader, out policy))
         {
             return (null, ApiError.InvalidRequest(
-                $"Unknown routing policy '{policyHeader}' in {MeshHeaders.Policy}. Use prefix_aware, least_loaded or round_robin.", MeshHeaders.Policy, "invalid_value"));
+                $"Unknown routing policy '{policyHeader}' in {MeshHeaders.Policy}. Use {string.Join(", ", policies.Names)}.", MeshHeaders.Policy, "invalid_value"));
         }
         var tierPolicy = _options.ResolvedDefaultTierPolicy;
-        if (headers[MeshHeaders.TierPolicy] is { Count: > 0 } tierHeader && !PolicyNames.TryParseTier(tierHeader, out tierPolicy))
+        if (headers[MeshHeaders.TierPolicy] is { Count: > 0 } tierHeader && !TierPolicies.TryParse(tierHeader, out tierPolicy))
         {
             return (null, ApiError.InvalidRequest(
                 $"Unknown tier policy '{tierHeader}' in {MeshHeaders.TierPolicy}. Use LocalOnly, CloudOnly or LocalFirstWithCloudFallback.", MeshHeaders.TierPolicy, "invalid_value"));

@@ -60,7 +60,7 @@ public static class CoordinatorEndpoints
     {
         try
         {
-            return await prefixIndex.CountAsync(new EngineInstance(engine.Id, engine.Epoch, engine.Heartbeat.KvCapacityBlocks), cancellationToken);
+            return await prefixIndex.CountAsync(engine.Instance, cancellationToken);
         }
         catch (StackExchange.Redis.RedisException)
         {

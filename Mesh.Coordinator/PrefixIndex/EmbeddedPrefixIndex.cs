@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
+using Mesh.Contracts.Caching;
 
 namespace Mesh.Coordinator.PrefixIndex;
 
 /// <summary>
-/// The prefix index in this process, with the same semantics as <see cref="RedisPrefixIndex"/> (TTL by score, cap by
-/// least recent score, per-instance expiry). Used when no Redis is configured: then only this coordinator sees it.
+/// The prefix index in this process, with the same semantics as <see cref="RedisPrefixIndex"/> (the same scores,
+/// TTL, protected share, cap and per-instance expiry). Used when no Redis is configured: then only this coordinator sees it.
 /// </summary>
 public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPrefixIndex
 {
@@ -12,26 +13,25 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
 
     public string Kind => "embedded";
 
-    public ValueTask<int[]> LookupAsync(IReadOnlyList<EngineInstance> engines, ReadOnlyMemory<ulong> blockHashes, CancellationToken cancellationToken)
+    public ValueTask<PrefixMatch[]> LookupAsync(IReadOnlyList<EngineInstance> engines, ReadOnlyMemory<ulong> blockHashes, CancellationToken cancellationToken)
     {
-        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var minScore = PrefixScores.ExpiredBefore(nowMs, ttl);
-        var result = new int[engines.Count];
+        var alive = PrefixScores.ExpiredBefore(time.GetUtcNow().ToUnixTimeMilliseconds(), ttl);
+        var result = new PrefixMatch[engines.Count];
         for (var e = 0; e < engines.Count; e++)
         {
             if (_instances.TryGetValue((engines[e].Id, engines[e].Epoch), out var entries))
             {
-                result[e] = entries.MatchPrefix(blockHashes.Span, minScore);
+                result[e] = entries.Match(blockHashes.Span, alive);
             }
         }
         return ValueTask.FromResult(result);
     }
 
-    public ValueTask RecordAsync(EngineInstance engine, ReadOnlyMemory<ulong> blockHashes, bool forgetOthers, CancellationToken cancellationToken)
+    public ValueTask RecordAsync(EngineInstance engine, ReadOnlyMemory<ulong> blockHashes, int reusedBlocks, bool forgetOthers, CancellationToken cancellationToken)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var entries = _instances.GetOrAdd((engine.Id, engine.Epoch), _ => new InstanceEntries());
-        entries.Record(blockHashes.Span, forgetOthers, nowMs, PrefixScores.ExpiredBefore(nowMs, ttl), engine.CapacityBlocks);
+        entries.Record(blockHashes.Span, reusedBlocks, forgetOthers, nowMs, PrefixScores.ExpiredBefore(nowMs, ttl), engine.CapacityBlocks);
         PurgeIdleInstances(nowMs);
         return ValueTask.CompletedTask;
     }
@@ -50,7 +50,7 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
     {
         foreach (var (key, entries) in _instances)
         {
-            if (entries.LastTouchedMs < PrefixScores.ExpiredBefore(nowMs, ttl))
+            if (entries.LastTouchedMs < nowMs - ttl.TotalMilliseconds)
             {
                 _instances.TryRemove(key, out _);
             }
@@ -77,20 +77,20 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
             }
         }
 
-        public int MatchPrefix(ReadOnlySpan<ulong> hashes, double minScore)
+        public PrefixMatch Match(ReadOnlySpan<ulong> hashes, double alive)
         {
             lock (_lock)
             {
                 var matched = 0;
-                while (matched < hashes.Length && _scores.TryGetValue(hashes[matched], out var score) && score >= minScore)
+                while (matched < hashes.Length && _scores.TryGetValue(hashes[matched], out var score) && PrefixScores.LastUse(score) >= alive)
                 {
                     matched++;
                 }
-                return matched;
+                return new PrefixMatch(matched, ProtectedFrom(PrefixScores.ProtectedBand + alive).Count);
             }
         }
 
-        public void Record(ReadOnlySpan<ulong> hashes, bool forgetOthers, long nowMs, double minScore, int capacity)
+        public void Record(ReadOnlySpan<ulong> hashes, int reusedBlocks, bool forgetOthers, long nowMs, double alive, int capacity)
         {
             lock (_lock)
             {
@@ -102,20 +102,50 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
                 }
                 for (var i = 0; i < hashes.Length; i++)
                 {
+                    var score = PrefixScores.For(nowMs, i, hashes.Length);
                     if (_scores.Remove(hashes[i], out var old))
                     {
                         _byScore.Remove((old, hashes[i]));
+                        score += PrefixScores.IsProtected(old) ? PrefixScores.ProtectedBand : 0;
                     }
-                    var score = PrefixScores.For(nowMs, i, hashes.Length);
-                    _scores[hashes[i]] = score;
-                    _byScore.Add((score, hashes[i]));
+                    if (i < reusedBlocks && !PrefixScores.IsProtected(score))
+                    {
+                        score += PrefixScores.ProtectedBand;
+                    }
+                    Set(hashes[i], score);
                 }
-                while (_byScore.Count > 0 && (_byScore.Min.Score < minScore || _byScore.Count > capacity))
+                RemoveWhere(entry => PrefixScores.LastUse(entry.Score) < alive);
+                var protectedEntries = ProtectedFrom(PrefixScores.ProtectedBand);
+                for (var excess = protectedEntries.Count - KvCacheEviction.ProtectedLimit(capacity); excess > 0; excess--)
                 {
-                    var oldest = _byScore.Min;
+                    var oldest = protectedEntries.Min;
                     _byScore.Remove(oldest);
-                    _scores.Remove(oldest.Hash);
+                    Set(oldest.Hash, oldest.Score - PrefixScores.ProtectedBand);
                 }
+                while (_byScore.Count > Math.Max(1, capacity))
+                {
+                    var lowest = _byScore.Min;
+                    _byScore.Remove(lowest);
+                    _scores.Remove(lowest.Hash);
+                }
+            }
+        }
+
+        private SortedSet<(double Score, ulong Hash)> ProtectedFrom(double lowest) =>
+            _byScore.GetViewBetween((lowest, 0), (double.MaxValue, ulong.MaxValue));
+
+        private void Set(ulong hash, double score)
+        {
+            _scores[hash] = score;
+            _byScore.Add((score, hash));
+        }
+
+        private void RemoveWhere(Predicate<(double Score, ulong Hash)> expired)
+        {
+            foreach (var entry in _byScore.Where(e => expired(e)).ToList())
+            {
+                _byScore.Remove(entry);
+                _scores.Remove(entry.Hash);
             }
         }
     }

@@ -15,13 +15,13 @@ public sealed record CompletionContext(
     ulong[] BlockHashes,
     int MaxTokens,
     long Seed,
-    RoutingPolicy Policy,
+    IRoutingPolicy Policy,
     TierPolicy TierPolicy,
     bool ClientStream,
     bool IncludeUsage,
     RequestTrace Trace)
 {
-    public string PolicyName => Policy.ToWire();
+    public string PolicyName => Policy.Name;
 
-    public string TierPolicyName => TierPolicy.ToString();
+    public string TierPolicyName => TierPolicy.ToWire();
 }

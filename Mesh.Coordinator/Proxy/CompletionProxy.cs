@@ -154,7 +154,7 @@ public sealed partial class CompletionProxy(
                 // Every local candidate failed: that is exhaustion, and the cloud tier takes over.
                 exhaustedCounted = true;
                 metrics.AllEnginesExhausted(request.PolicyName, request.TierPolicyName);
-                request.Trace.Request?.SetTag(TraceAttributes.Reason, RoutingDecision.Reasons.CloudFallback);
+                request.Trace.Request?.SetTag(TraceAttributes.Reason, TierSelector.CloudFallbackReason);
             }
             var engine = candidate.Engine;
             engine.Enter();
@@ -221,7 +221,7 @@ public sealed partial class CompletionProxy(
         // The routing choice is recorded as the request leaves, not when its prefill is done: requests for the same
         // prefix arriving meanwhile then follow it instead of each prefilling it somewhere else.
         var recorded = !continuing && !engine.IsStatic && run.FirstEngine is null
-            ? prefixIndex.RecordAsync(Instance(engine), request.BlockHashes, false, CancellationToken.None)
+            ? prefixIndex.RecordAsync(engine.Instance, request.BlockHashes, candidate.MatchedBlocks, false, CancellationToken.None)
             : ValueTask.CompletedTask;
         engine.AddPendingPrefill(candidate.UncachedTokens);
         EngineCallOutcome outcome;
@@ -367,11 +367,10 @@ public sealed partial class CompletionProxy(
         }
         if (stale || notTheRoutingChoice)
         {
-            await prefixIndex.RecordAsync(Instance(engine), request.BlockHashes, forgetOthers: stale, CancellationToken.None);
+            var reused = (call.CachedTokens ?? 0) / engine.Heartbeat.BlockSize;
+            await prefixIndex.RecordAsync(engine.Instance, request.BlockHashes, reused, forgetOthers: stale, CancellationToken.None);
         }
     }
-
-    private static EngineInstance Instance(EngineEntry engine) => new(engine.Id, engine.Epoch, engine.Heartbeat.KvCapacityBlocks);
 
     private static ApiError ParseError(string? body, int status)
     {

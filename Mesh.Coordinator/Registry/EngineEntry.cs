@@ -17,7 +17,8 @@ public sealed class EngineEntry
         Id = heartbeat.Id;
         IsStatic = isStatic;
         Breaker = breaker;
-        PrefillMsPerToken = heartbeat.Load.PrefillMsPerToken > 0 ? heartbeat.Load.PrefillMsPerToken : defaultPrefillMsPerToken;
+        PrefillCostLearned = heartbeat.Load.PrefillMsPerToken > 0;
+        PrefillMsPerToken = PrefillCostLearned ? heartbeat.Load.PrefillMsPerToken : defaultPrefillMsPerToken;
         ServiceMs = defaultServiceMs;
         Heartbeat = heartbeat;
         _epoch = heartbeat.Epoch;
@@ -62,6 +63,12 @@ public sealed class EngineEntry
     /// <summary>Learned milliseconds of prefill per uncached prompt token (moving average).</summary>
     public double PrefillMsPerToken { get; private set; }
 
+    /// <summary>Whether <see cref="PrefillMsPerToken"/> comes from a measurement (the engine's heartbeat or a reported prefill), not the default.</summary>
+    public bool PrefillCostLearned { get; private set; }
+
+    /// <summary>The instance's slot in the prefix index.</summary>
+    public PrefixIndex.EngineInstance Instance => new(Id, Epoch, Heartbeat.KvCapacityBlocks);
+
     /// <summary>Learned milliseconds a request occupies a slot (moving average), for the queue-wait estimate.</summary>
     public double ServiceMs { get; private set; }
 
@@ -80,6 +87,11 @@ public sealed class EngineEntry
 
     public void Update(EngineHeartbeat heartbeat)
     {
+        if (!PrefillCostLearned && heartbeat.Load.PrefillMsPerToken > 0)
+        {
+            PrefillMsPerToken = heartbeat.Load.PrefillMsPerToken;
+            PrefillCostLearned = true;
+        }
         Heartbeat = heartbeat;
         Interlocked.Exchange(ref _epoch, heartbeat.Epoch);
     }
@@ -100,7 +112,14 @@ public sealed class EngineEntry
         {
             return;
         }
-        var sample = Math.Clamp(prefillMs / computedTokens, PrefillMsPerToken / 2, PrefillMsPerToken * 2);
+        var sample = prefillMs / computedTokens;
+        if (!PrefillCostLearned)
+        {
+            PrefillMsPerToken = sample; // the first measurement replaces the default outright
+            PrefillCostLearned = true;
+            return;
+        }
+        sample = Math.Clamp(sample, PrefillMsPerToken / 2, PrefillMsPerToken * 2);
         PrefillMsPerToken += rate * (sample - PrefillMsPerToken);
     }
 

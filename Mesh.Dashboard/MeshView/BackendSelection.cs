@@ -1,3 +1,5 @@
+using Mesh.Contracts.Routing;
+
 namespace Mesh.Dashboard.MeshView;
 
 /// <summary>Why a request went where it went: the attributes of its <c>router.backend_selection</c> span.</summary>
@@ -8,14 +10,14 @@ public sealed record BackendSelection(
     string? TierPolicy,
     string? MatchedBlocks,
     string? PromptBlocks,
-    IReadOnlyList<RoutingCandidate> Candidates,
+    IReadOnlyList<CandidateReport> Candidates,
     KeyValuePair<string, string>[] Attributes)
 {
     /// <summary>The chosen engine's entry among the candidates, if it is there.</summary>
-    public RoutingCandidate? Chosen => Candidates.FirstOrDefault(candidate => candidate.Engine == Engine);
+    public CandidateReport? Chosen => Candidates.FirstOrDefault(candidate => candidate.Engine == Engine);
 
     /// <summary>The best-scored engine that was not chosen.</summary>
-    public RoutingCandidate? RunnerUp => Candidates
-        .Where(candidate => candidate.Engine != Engine && candidate.ScoreMs is not null)
+    public CandidateReport? RunnerUp => Candidates
+        .Where(candidate => candidate.Engine != Engine)
         .MinBy(candidate => candidate.ScoreMs);
 }

@@ -48,7 +48,7 @@ internal static class MeshRequestReader
         span.Attribute(TraceAttributes.TierPolicy),
         span.Attribute(TraceAttributes.MatchedBlocks),
         span.Attribute(TraceAttributes.PromptBlocks),
-        RoutingCandidate.ParseList(span.Attribute(TraceAttributes.Candidates)),
+        CandidateReports.Parse(span.Attribute(TraceAttributes.Candidates)),
         span.Attributes);
 
     private static MeshStage[] ReadStages(TraceDetail trace, TelemetrySpan request)

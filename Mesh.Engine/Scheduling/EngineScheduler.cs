@@ -408,7 +408,8 @@ public sealed class EngineScheduler : IDisposable
 
     private void ReleaseBlocks(Sequence sequence)
     {
-        for (var b = 0; b < sequence.BlockCount; b++)
+        // Last to first: the prompt's tail becomes older than its head, and is evicted before it.
+        for (var b = sequence.BlockCount - 1; b >= 0; b--)
         {
             _blocks.Release(sequence.BlockTable[b]);
         }

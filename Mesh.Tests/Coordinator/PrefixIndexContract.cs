@@ -5,7 +5,8 @@ namespace Mesh.Tests.Coordinator;
 
 /// <summary>
 /// The semantics every prefix index must have, run against the embedded index and against a real redis-server:
-/// longest-prefix lookup, TTL expiration, refresh, cap-based eviction (tail before head), stale reset, epochs.
+/// longest-prefix lookup, TTL expiration, refresh, cap-based eviction (tail before head, one-off before reused),
+/// the protected share, stale reset, epochs.
 /// </summary>
 public abstract class PrefixIndexContract
 {
@@ -19,6 +20,9 @@ public abstract class PrefixIndexContract
 
     private static ulong[] Blocks(int count, ulong salt) => [.. Enumerable.Range(1, count).Select(i => salt * 1000 + (ulong)i)];
 
+    private static async Task<int[]> MatchedAsync(IPrefixIndex index, EngineInstance[] engines, ulong[] prompt) =>
+        [.. (await index.LookupAsync(engines, prompt, default)).Select(m => m.MatchedBlocks)];
+
     [Fact]
     public async Task A_lookup_finds_the_longest_recorded_prefix_on_each_engine()
     {
@@ -26,10 +30,10 @@ public abstract class PrefixIndexContract
         var a = Engine("a");
         var b = Engine("b");
         var prompt = Blocks(6, 1);
-        await index.RecordAsync(a, prompt.AsMemory(0, 4), false, default);
-        await index.RecordAsync(b, prompt.AsMemory(0, 2), false, default);
+        await index.RecordAsync(a, prompt.AsMemory(0, 4), 0, false, default);
+        await index.RecordAsync(b, prompt.AsMemory(0, 2), 0, false, default);
 
-        var matched = await index.LookupAsync([a, b, Engine("c")], prompt, default);
+        var matched = await MatchedAsync(index, [a, b, Engine("c")], prompt);
 
         Assert.Equal(new[] { 4, 2, 0 }, matched);
     }
@@ -41,15 +45,15 @@ public abstract class PrefixIndexContract
         var engine = Engine("ttl");
         var old = Blocks(3, 2);
         var refreshed = Blocks(3, 3);
-        await index.RecordAsync(engine, old, false, default);
-        await index.RecordAsync(engine, refreshed, false, default);
+        await index.RecordAsync(engine, old, 0, false, default);
+        await index.RecordAsync(engine, refreshed, 0, false, default);
 
         Time.Advance(Ttl * 0.6);
-        await index.RecordAsync(engine, refreshed, false, default);
+        await index.RecordAsync(engine, refreshed, 0, false, default);
         Time.Advance(Ttl * 0.6);
 
-        Assert.Equal(new[] { 0 }, await index.LookupAsync([engine], old, default));
-        Assert.Equal(new[] { 3 }, await index.LookupAsync([engine], refreshed, default));
+        Assert.Equal(new[] { 0 }, await MatchedAsync(index, [engine], old));
+        Assert.Equal(new[] { 3 }, await MatchedAsync(index, [engine], refreshed));
     }
 
     [Fact]
@@ -59,13 +63,13 @@ public abstract class PrefixIndexContract
         var engine = Engine("cap", capacity: 5);
         var first = Blocks(4, 4);
         var second = Blocks(3, 5);
-        await index.RecordAsync(engine, first, false, default);
+        await index.RecordAsync(engine, first, 0, false, default);
         Time.Advance(TimeSpan.FromSeconds(1));
-        await index.RecordAsync(engine, second, false, default);
+        await index.RecordAsync(engine, second, 0, false, default);
 
         Assert.Equal(5, await index.CountAsync(engine, default));
-        Assert.Equal(new[] { 3 }, await index.LookupAsync([engine], second, default));
-        Assert.Equal(new[] { 2 }, await index.LookupAsync([engine], first, default)); // its last two blocks went first
+        Assert.Equal(new[] { 3 }, await MatchedAsync(index, [engine], second));
+        Assert.Equal(new[] { 2 }, await MatchedAsync(index, [engine], first)); // its last two blocks went first
     }
 
     [Fact]
@@ -75,7 +79,7 @@ public abstract class PrefixIndexContract
         var engine = Engine("flood", capacity: 32);
         for (var i = 0; i < 40; i++)
         {
-            await index.RecordAsync(engine, Blocks(8, 100 + (ulong)i), false, default);
+            await index.RecordAsync(engine, Blocks(8, 100 + (ulong)i), 0, false, default);
             Time.Advance(TimeSpan.FromMilliseconds(10));
         }
         Assert.Equal(32, await index.CountAsync(engine, default));
@@ -88,11 +92,80 @@ public abstract class PrefixIndexContract
         var engine = Engine("stale");
         var before = Blocks(4, 6);
         var now = Blocks(2, 7);
-        await index.RecordAsync(engine, before, false, default);
-        await index.RecordAsync(engine, now, true, default);
+        await index.RecordAsync(engine, before, 0, false, default);
+        await index.RecordAsync(engine, now, 0, true, default);
 
-        Assert.Equal(new[] { 0 }, await index.LookupAsync([engine], before, default));
-        Assert.Equal(new[] { 2 }, await index.LookupAsync([engine], now, default));
+        Assert.Equal(new[] { 0 }, await MatchedAsync(index, [engine], before));
+        Assert.Equal(new[] { 2 }, await MatchedAsync(index, [engine], now));
+    }
+
+    [Fact]
+    public async Task Reused_blocks_outlive_newer_one_off_blocks_and_are_counted_as_protected()
+    {
+        var index = CreateIndex();
+        var engine = Engine("protect", capacity: 10);
+        var system = Blocks(4, 20);
+        await index.RecordAsync(engine, system, 0, false, default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await index.RecordAsync(engine, system, reusedBlocks: 4, false, default); // a routing decision matched all four
+        for (ulong question = 0; question < 5; question++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await index.RecordAsync(engine, Blocks(3, 30 + question), 0, false, default); // newer one-off prompts
+        }
+
+        var match = (await index.LookupAsync([engine], system, default))[0];
+        Assert.Equal(4, match.MatchedBlocks);
+        Assert.Equal(4, match.ProtectedBlocks);
+        Assert.Equal(10, await index.CountAsync(engine, default));
+    }
+
+    [Fact]
+    public async Task Protected_entries_are_capped_at_the_engines_protected_share_least_recent_first()
+    {
+        var index = CreateIndex();
+        var engine = Engine("share", capacity: 10); // protects at most 8
+        var older = Blocks(5, 40);
+        var newer = Blocks(5, 41);
+        await index.RecordAsync(engine, older, 5, false, default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await index.RecordAsync(engine, newer, 5, false, default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await index.RecordAsync(engine, Blocks(2, 42), 0, false, default); // over capacity: the demoted go first
+
+        var match = await index.LookupAsync([engine, engine], older, default);
+        Assert.Equal(Mesh.Contracts.Caching.KvCacheEviction.ProtectedLimit(10), match[0].ProtectedBlocks);
+        Assert.Equal(3, match[0].MatchedBlocks);
+        Assert.Equal(new[] { 5 }, await MatchedAsync(index, [engine], newer));
+    }
+
+    [Fact]
+    public async Task A_protected_entry_stays_protected_when_a_later_prompt_records_it_without_reuse()
+    {
+        var index = CreateIndex();
+        var engine = Engine("keep", capacity: 6);
+        var system = Blocks(3, 50);
+        await index.RecordAsync(engine, system, 3, false, default);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await index.RecordAsync(engine, system, 0, false, default); // e.g. failover to it, cache not used
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await index.RecordAsync(engine, Blocks(5, 51), 0, false, default);
+
+        Assert.Equal(new[] { 3 }, await MatchedAsync(index, [engine], system));
+    }
+
+    [Fact]
+    public async Task A_protected_entry_expires_with_the_TTL_like_any_other()
+    {
+        var index = CreateIndex();
+        var engine = Engine("expire");
+        var system = Blocks(3, 60);
+        await index.RecordAsync(engine, system, 3, false, default);
+        Time.Advance(Ttl + TimeSpan.FromSeconds(1));
+
+        var match = (await index.LookupAsync([engine], system, default))[0];
+        Assert.Equal(0, match.MatchedBlocks);
+        Assert.Equal(0, match.ProtectedBlocks);
     }
 
     [Fact]
@@ -102,11 +175,11 @@ public abstract class PrefixIndexContract
         var old = Engine("epoch", epoch: 1);
         var renewed = old with { Epoch = 2 };
         var prompt = Blocks(3, 8);
-        await index.RecordAsync(old, prompt, false, default);
+        await index.RecordAsync(old, prompt, 0, false, default);
 
-        Assert.Equal(new[] { 3, 0 }, await index.LookupAsync([old, renewed], prompt, default));
+        Assert.Equal(new[] { 3, 0 }, await MatchedAsync(index, [old, renewed], prompt));
         await index.DropAsync(old.Id, old.Epoch, default);
-        Assert.Equal(new[] { 0 }, await index.LookupAsync([old], prompt, default));
+        Assert.Equal(new[] { 0 }, await MatchedAsync(index, [old], prompt));
         Assert.Equal(0, await index.CountAsync(old, default));
     }
 }
@@ -139,7 +212,7 @@ public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture red
     {
         var index = CreateIndex();
         var engine = new EngineInstance("idle-" + Guid.NewGuid().ToString("N")[..6], 1, 16);
-        await index.RecordAsync(engine, new ulong[] { 1, 2, 3 }, false, default);
+        await index.RecordAsync(engine, new ulong[] { 1, 2, 3 }, 0, false, default);
         var ttl = await redis.Server.Database.KeyTimeToLiveAsync(Mesh.Contracts.Registry.RedisKeys.PrefixIndex(engine.Id, engine.Epoch));
         Assert.NotNull(ttl);
         Assert.True(ttl <= Ttl && ttl > Ttl - TimeSpan.FromSeconds(5), $"the set's TTL is {ttl}");

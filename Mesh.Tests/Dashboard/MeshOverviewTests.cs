@@ -72,8 +72,8 @@ public sealed class MeshOverviewTests(MeshDashboardFixture fixture)
         Assert.Equal("3", selection.GetProperty("matchedBlocks").GetString());
         var candidates = selection.GetProperty("candidates").EnumerateArray().ToList();
         Assert.Equal([MeshScenario.ChosenEngine, MeshScenario.OtherEngine], candidates.Select(c => c.GetProperty("engine").GetString()));
-        Assert.Equal(12.3, candidates[0].GetProperty("scoreMs").GetDouble(), 3);
-        Assert.Equal(3, candidates[0].GetProperty("matchedBlocks").GetInt64());
+        Assert.Equal(12.3, candidates[0].GetProperty("score_ms").GetDouble(), 3);
+        Assert.Equal(3, candidates[0].GetProperty("matched_blocks").GetInt64());
     }
 
     [Fact]

@@ -89,3 +89,71 @@ public sealed class KvBlockManagerTests
         Assert.Equal(3, blocks.AvailableBlocks);
     }
 }
+
+public sealed class KvBlockManagerEvictionTests
+{
+    /// <summary>Allocates and registers a prompt's blocks, then releases them as a finished sequence does (last to first).</summary>
+    private static int[] Serve(KvBlockManager blocks, params ulong[] hashes)
+    {
+        var ids = new int[hashes.Length];
+        var matched = blocks.MatchPrefix(hashes);
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            if (i < matched)
+            {
+                ids[i] = blocks.AcquireCached(hashes[i]);
+                continue;
+            }
+            Assert.True(blocks.TryAllocate(out ids[i]));
+            blocks.Register(ids[i], hashes[i]);
+        }
+        for (var i = ids.Length - 1; i >= 0; i--)
+        {
+            blocks.Release(ids[i]);
+        }
+        return ids;
+    }
+
+    [Fact]
+    public void A_reused_prefix_outlives_newer_one_off_blocks()
+    {
+        var blocks = new KvBlockManager(capacity: 8, blockSize: 16);
+        Serve(blocks, 1, 2, 3);          // a system prompt...
+        Serve(blocks, 1, 2, 3, 10);      // ...reused: 1-3 are protected now
+        for (ulong question = 100; question < 140; question++)
+        {
+            Serve(blocks, question);     // a stream of one-off blocks, each newer than the prefix
+        }
+
+        Assert.Equal(3, blocks.MatchPrefix([1UL, 2UL, 3UL]));
+        Assert.Equal(3, blocks.ProtectedBlocks);
+        Assert.True(blocks.Evictions > 30);
+    }
+
+    [Fact]
+    public void Under_plain_pressure_a_prompt_loses_its_tail_before_its_head()
+    {
+        var blocks = new KvBlockManager(capacity: 4, blockSize: 16);
+        Serve(blocks, 1, 2, 3, 4);
+        Serve(blocks, 50);               // one block must go: the oldest is the prompt's tail
+
+        Assert.Equal(3, blocks.MatchPrefix([1UL, 2UL, 3UL, 4UL]));
+    }
+
+    [Fact]
+    public void Protected_blocks_are_capped_so_a_new_prefix_can_still_earn_its_place()
+    {
+        var blocks = new KvBlockManager(capacity: 10, blockSize: 16);
+        for (ulong prefix = 1; prefix <= 5; prefix++)
+        {
+            Serve(blocks, prefix * 100, prefix * 100 + 1);
+            Serve(blocks, prefix * 100, prefix * 100 + 1); // reused: ten protected blocks would fill the cache
+        }
+
+        Assert.Equal(Mesh.Contracts.Caching.KvCacheEviction.ProtectedLimit(10), blocks.ProtectedBlocks);
+        Serve(blocks, 900, 901);
+        Serve(blocks, 900, 901);
+        Assert.Equal(2, blocks.MatchPrefix([900UL, 901UL]));
+        Assert.Equal(0, blocks.MatchPrefix([100UL])); // the least recently reused prefix made room
+    }
+}
