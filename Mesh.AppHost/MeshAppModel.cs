@@ -20,14 +20,18 @@ public static class MeshAppModel
             builder.AddDashboard("dashboard", "Mesh.Dashboard", settings);
         }
 
+        // Signs heartbeats and guards the engines' API; generated for each run unless Parameters:mesh-secret is set.
+        var secret = builder.AddParameter(SecretParameter, secret: true);
         var redis = builder.AddRedis("redis").WithRestartPolicy(RestartPolicy.WithBackoff);
-        var engines = Engine(builder.AddProject("engine", "Mesh.Engine"), redis, options.Engines, tier: "local")
+        var engines = Engine(builder.AddProject("engine", "Mesh.Engine"), redis, secret, options.Engines, tier: "local")
             .WithReplicas(options.Engines.Replicas);
 
         var coordinator = builder.AddProject("coordinator", "Mesh.Coordinator")
+            .WithReplicas(options.Coordinator.Replicas)
             .WithHttpHealthCheck()
             .WithReference(redis)
             .WithReference(engines)
+            .WithEnvironment(SecretEnvironment, secret)
             .WaitFor(redis)
             .WithEnvironment("Coordinator__DefaultPolicy", options.Coordinator.Policy)
             .WithEnvironment("Coordinator__DefaultTierPolicy", options.Coordinator.TierPolicy);
@@ -39,7 +43,7 @@ public static class MeshAppModel
         {
             coordinator.WithEnvironment("Coordinator__ApiKey", key);
         }
-        if (options.Coordinator.Port > 0)
+        if (options.Coordinator.Port > 0 && options.Coordinator.Replicas == 1)
         {
             coordinator.WithHttpEndpoint(options.Coordinator.Port);
         }
@@ -55,18 +59,24 @@ public static class MeshAppModel
         }
         else if (options.Cloud.Enabled)
         {
-            var cloud = Engine(builder.AddProject("cloud", "Mesh.Engine"), redis, options.Engines, tier: "cloud")
+            var cloud = Engine(builder.AddProject("cloud", "Mesh.Engine"), redis, secret, options.Engines, tier: "cloud")
                 .WithEnvironment("Engine__Id", "cloud");
             coordinator.WithReference(cloud);
         }
         return options;
     }
 
+    /// <summary>The parameter holding the mesh secret.</summary>
+    public const string SecretParameter = "mesh-secret";
+
+    private const string SecretEnvironment = "Mesh__Secret";
+
     private static IResourceBuilder<ProjectResource> Engine(
-        IResourceBuilder<ProjectResource> engine, IResourceBuilder<RedisResource> redis, MeshAppOptions.EngineSettings settings, string tier)
+        IResourceBuilder<ProjectResource> engine, IResourceBuilder<RedisResource> redis, ParameterResource secret, MeshAppOptions.EngineSettings settings, string tier)
     {
         engine.WithHttpHealthCheck()
             .WithReference(redis)
+            .WithEnvironment(SecretEnvironment, secret)
             .WaitFor(redis)
             .WithEnvironment("Engine__Model", settings.Model)
             .WithEnvironment("Engine__Tier", tier)

@@ -47,6 +47,9 @@ public sealed class MeshAppOptions
         /// <summary>A fixed port for the coordinator; 0 picks a free one.</summary>
         public int Port { get; set; } = 5080;
 
+        /// <summary>Coordinator replicas; they share the prefix index and the engines' load through Redis.</summary>
+        public int Replicas { get; set; } = 1;
+
         public string Policy { get; set; } = "prefix_aware";
 
         public string TierPolicy { get; set; } = "LocalFirstWithCloudFallback";

@@ -2,12 +2,13 @@ using System.Globalization;
 using Mesh.Bench.Coordinator;
 using Mesh.Bench.Dashboard;
 using Mesh.Bench.Engine;
+using Mesh.Bench.Routing;
 using Mesh.Bench.Startup;
 
 // Mesh.Bench: the measurements the README reports, each repeatable with one command (build in Release first):
 //   dotnet run -c Release --project Mesh.Bench -- engine [tiny|small]
 //   dotnet run -c Release --project Mesh.Bench -- coordinator [rate=500] [seconds=10]
-//   dotnet run -c Release --project Mesh.Bench -- routing [rate=20] [seconds=20]
+//   dotnet run -c Release --project Mesh.Bench -- routing [all|uniform|zipf|multiturn|lowshare]
 //   dotnet run -c Release --project Mesh.Bench -- startup [runs=3]
 //   dotnet run -c Release --project Mesh.Bench -- otlp [traces=20000]
 var command = args.FirstOrDefault() ?? "help";
@@ -16,7 +17,7 @@ return command switch
 {
     "engine" => await EngineBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "small"),
     "coordinator" => await CoordinatorBenchmark.RunAsync(Number(1, 500), (int)Number(2, 10)),
-    "routing" => await RoutingBenchmark.RunAsync(Number(1, 20), (int)Number(2, 20)),
+    "routing" => await RoutingSuite.RunAsync(args[1..]),
     "startup" => await StartupBenchmark.RunAsync((int)Number(1, 3), Directory.GetCurrentDirectory()),
     "otlp" => await OtlpIngestBenchmark.RunAsync((int)Number(1, 20000)),
     _ => Help(),
@@ -28,7 +29,8 @@ static int Help()
         Mesh.Bench <command>
           engine [tiny|small]               FMA peak, GEMM GFLOP/s, prefill/decode tokens/s at batch 1 and 8, TTFT cold vs cached
           coordinator [rate] [seconds]      coordinator overhead vs direct engine calls (p50/p99), Redis round trips per decision
-          routing [rate] [seconds]          prefix_aware vs round_robin: prefix hit rate and TTFT on a shared-prefix workload
+          routing [workload]                the routing suite: uniform, zipf, multiturn, lowshare (or all), every policy,
+                                            rates up to capacity, 1/2/4 coordinators, an engine killed mid-run
           otlp [traces]                     dashboard OTLP ingest spans/s (HTTP and gRPC), memory with the store at its limits
           startup [runs]                    `dotnet run --project Mesh.AppHost` to all resources healthy (run from the repository root)
         Results are printed and saved under bench-results/ (markdown, and PNG plots).

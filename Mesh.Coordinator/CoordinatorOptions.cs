@@ -12,6 +12,12 @@ public sealed class CoordinatorOptions
     /// <summary>When set, every <c>/v1</c> request needs <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Web origins (e.g. <c>https://app.example.com</c>) whose pages may call the API from a browser. Empty (the default):
+    /// none, so a page on another site cannot use a local mesh on a visitor's behalf.
+    /// </summary>
+    public List<string> CorsAllowedOrigins { get; set; } = [];
+
     /// <summary>The name of a registered routing policy (<c>prefix_aware</c> by default); a request overrides it with <c>x-mesh-policy</c>.</summary>
     [Required]
     public string DefaultPolicy { get; set; } = Contracts.Routing.RoutingPolicyNames.PrefixAware;
@@ -25,6 +31,13 @@ public sealed class CoordinatorOptions
     /// <summary>How often the registry re-reads the engines' heartbeat keys (pub/sub brings load in between).</summary>
     [Range(typeof(TimeSpan), "00:00:00.020", "00:01:00")]
     public TimeSpan RegistryRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// With a mesh secret, a heartbeat sent longer ago than this (by its own clock) is not believed, so an old signed
+    /// heartbeat replayed into Redis cannot keep a gone engine, or a gone epoch, routable.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan HeartbeatMaxAge { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>After Redis comes back, how long a missing heartbeat key does not remove its engine (a restarted Redis is empty until the engines beat again).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
@@ -84,6 +97,14 @@ public sealed class PrefixIndexOptions
 
     /// <summary>Use the in-process index even when Redis is configured (a single coordinator, tests).</summary>
     public bool Embedded { get; set; }
+
+    /// <summary>How long a routing decision waits for Redis before it routes by load alone; a timeout opens the circuit.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>While the circuit is open, Redis is not asked at all; after this long one request tries it again.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 public sealed class ScoringOptions

@@ -1,3 +1,6 @@
+using Mesh.Contracts.Registry;
+using Mesh.Contracts.Security;
+using Mesh.Contracts.Telemetry;
 using Mesh.Contracts.Tokenization;
 using Mesh.Coordinator.Api;
 using Mesh.Coordinator.PrefixIndex;
@@ -7,7 +10,6 @@ using Mesh.Coordinator.Routing;
 using Mesh.Coordinator.Routing.Policies;
 using Mesh.Coordinator.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -39,8 +41,18 @@ public static class CoordinatorServiceExtensions
         services.AddSingleton<CompletionProxy>();
         services.AddSingleton<CompletionHandler>();
         services.AddHostedService<RegistryEvents>();
+        var origins = builder.Configuration.GetSection($"{CoordinatorOptions.Section}:{nameof(CoordinatorOptions.CorsAllowedOrigins)}").Get<string[]>() ?? [];
+        if (origins.Length > 0)
+        {
+            services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+                .WithOrigins(origins)
+                .WithMethods("GET", "POST")
+                .WithHeaders("authorization", "content-type", MeshHeaders.Policy, MeshHeaders.TierPolicy)
+                .WithExposedHeaders(MeshHeaders.RequestId, MeshHeaders.OpenAIRequestId, MeshHeaders.Engine)));
+        }
 
         services.AddSingleton<EngineHttpClient>();
+        services.AddSingleton(new HeartbeatSigner(builder.Configuration[MeshSecret.ConfigurationKey]));
 
         var embedded = builder.Configuration.GetValue<bool>($"{CoordinatorOptions.Section}:PrefixIndex:Embedded");
         if (!builder.AddRedisClient("redis"))
@@ -49,6 +61,11 @@ public static class CoordinatorServiceExtensions
             services.AddHostedService<HttpEngineDiscovery>();
             return builder;
         }
+        services.AddSingleton(provider =>
+        {
+            var settings = provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.PrefixIndex;
+            return new RedisCircuit(provider.GetRequiredService<TimeProvider>(), settings.Timeout, settings.RetryAfter);
+        });
         services.AddSingleton<IPrefixIndex>(provider => embedded
             ? NewEmbedded(provider)
             : new RedisPrefixIndex(
@@ -56,11 +73,20 @@ public static class CoordinatorServiceExtensions
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.PrefixIndex.Ttl,
                 provider.GetRequiredService<CoordinatorMetrics>(),
+                provider.GetRequiredService<RedisCircuit>(),
                 provider.GetRequiredService<ILogger<RedisPrefixIndex>>()));
         services.AddHostedService<RedisRegistrySync>();
-        services.AddHealthChecks().AddRedis(provider => provider.GetRequiredService<IConnectionMultiplexer>(), "redis",
-            failureStatus: HealthStatus.Degraded, timeout: TimeSpan.FromSeconds(2));
         return builder;
+    }
+
+    /// <summary>Answers CORS for the configured origins (<see cref="CoordinatorOptions.CorsAllowedOrigins"/>); nothing when there are none.</summary>
+    public static WebApplication UseCoordinatorCors(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value.CorsAllowedOrigins.Count > 0)
+        {
+            app.UseCors();
+        }
+        return app;
     }
 
     private static EmbeddedPrefixIndex NewEmbedded(IServiceProvider provider) =>

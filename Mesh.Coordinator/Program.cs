@@ -10,6 +10,7 @@ builder.AddCoordinator();
 
 var app = builder.Build();
 app.UseOpenAIErrors(onInternalError: (context, _) => context.RequestServices.GetRequiredService<CoordinatorMetrics>().InternalError());
+app.UseCoordinatorCors();
 app.MapDefaultEndpoints();
 app.MapCoordinatorApi();
 app.Run();

@@ -43,6 +43,7 @@ internal static class DashboardServiceExtensions
         services.AddSingleton<MeshOverviewBuilder>();
         services.AddOtlpReceiver(options);
         services.AddBrowserTokenAuthentication(options);
+        services.AddSingleton<LoginThrottle>();
 
         services.AddSingleton(provider => new ResourceServiceClient(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })

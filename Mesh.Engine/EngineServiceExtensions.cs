@@ -1,4 +1,5 @@
 using Mesh.Contracts.Registry;
+using Mesh.Contracts.Security;
 using Mesh.Contracts.Tokenization;
 using Mesh.Engine.Api;
 using Mesh.Engine.Model;
@@ -54,6 +55,7 @@ public static class EngineServiceExtensions
         services.AddSingleton<GenerationPlanner>();
         services.AddSingleton<CompletionHandler>();
 
+        services.AddSingleton(new HeartbeatSigner(builder.Configuration[MeshSecret.ConfigurationKey]));
         if (builder.AddRedisClient("redis"))
         {
             services.AddHostedService<RedisHeartbeatService>();

@@ -18,6 +18,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     private readonly IReadOnlyList<Resource> _resources;
+    private readonly IReadOnlyList<ParameterResource> _parameters;
     private readonly ProjectResource? _dashboard;
     private readonly DashboardSettings? _dashboardSettings;
     private readonly string _buildConfiguration;
@@ -30,9 +31,10 @@ public sealed class DistributedApplication : IAsyncDisposable
     private int _stopped;
 
     internal DistributedApplication(
-        IReadOnlyList<Resource> resources, ProjectResource? dashboard, DashboardSettings? dashboardSettings, string buildConfiguration, DistributedApplicationOptions options)
+        IReadOnlyList<Resource> resources, IReadOnlyList<ParameterResource> parameters, ProjectResource? dashboard, DashboardSettings? dashboardSettings, string buildConfiguration, DistributedApplicationOptions options)
     {
         _resources = resources;
+        _parameters = parameters;
         _dashboard = dashboard;
         _dashboardSettings = dashboardSettings;
         _buildConfiguration = buildConfiguration;
@@ -90,6 +92,10 @@ public sealed class DistributedApplication : IAsyncDisposable
     /// <summary>The connection string references inject as <c>ConnectionStrings__&lt;name&gt;</c>; null for an unavailable resource.</summary>
     public string? GetConnectionString(string name) =>
         _resources.OfType<RedisResource>().FirstOrDefault(r => r.Name == name) is { IsAvailable: true } redis ? redis.ConnectionString : null;
+
+    /// <summary>A parameter's value, as the resources that reference it receive it.</summary>
+    public string GetParameterValue(string name) =>
+        _parameters.FirstOrDefault(p => p.Name == name)?.Value ?? throw new ArgumentException($"No parameter is named '{name}'.", nameof(name));
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Mesh.AppHost;
+using Mesh.Contracts.Security;
 using Mesh.Hosting;
 using Mesh.Hosting.Testing;
 
@@ -8,61 +9,101 @@ namespace Mesh.Bench.Coordinator;
 /// <summary>The mesh under measurement: the AppHost's own app model with simulated engines, started in-process by the testing builder.</summary>
 public sealed class BenchMesh : IAsyncDisposable
 {
-    private BenchMesh(DistributedApplication app, HttpClient coordinator)
+    private BenchMesh(DistributedApplication app, IReadOnlyList<HttpClient> coordinators)
     {
         App = app;
-        Coordinator = coordinator;
+        Coordinators = coordinators;
     }
 
     public DistributedApplication App { get; }
 
-    public HttpClient Coordinator { get; }
+    /// <summary>One client per coordinator replica.</summary>
+    public IReadOnlyList<HttpClient> Coordinators { get; }
+
+    public HttpClient Coordinator => Coordinators[0];
 
     public IReadOnlyList<Uri> EngineUrls => [.. App.Instances.Where(i => i.Resource.Name == "engine").Select(i => i.Url!)];
 
-    public static async Task<BenchMesh> StartAsync(int engines, params string[] extra)
+    public static async Task<BenchMesh> StartAsync(int engines, params string[] extra) => await StartAsync(engines, 1, extra);
+
+    public static async Task<BenchMesh> StartAsync(int engines, int coordinators, params string[] extra)
     {
-        Console.WriteLine($"  Starting redis, {engines} simulated engines and the coordinator...");
+        Console.WriteLine($"  Starting redis, {engines} engines and {coordinators} coordinator(s)...");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define,
         [
             "--Mesh:Engines:Simulated=true", "--Mesh:Engines:Model=small", $"--Mesh:Engines:Replicas={engines}",
             "--Mesh:Engines:HeartbeatInterval=00:00:00.250", "--Mesh:Cloud:Enabled=false", "--Mesh:Dashboard=false",
-            "--Mesh:Coordinator:Port=0", .. extra,
+            "--Mesh:Coordinator:Port=0", $"--Mesh:Coordinator:Replicas={coordinators}", .. extra,
         ]);
         var app = await builder.BuildAsync();
         await app.StartAsync();
-        await app.WaitForAllHealthyAsync(TimeSpan.FromSeconds(120));
-        var coordinator = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 })
+        await app.WaitForAllHealthyAsync(TimeSpan.FromSeconds(180));
+        var clients = Enumerable.Range(0, coordinators).Select(i => new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 })
         {
-            BaseAddress = app.GetEndpoint("coordinator"),
-            Timeout = TimeSpan.FromSeconds(120),
-        };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((int)(await GetAsync(coordinator, "/v1/mesh/engines"))["active_engines"]! < engines && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-        return new BenchMesh(app, coordinator);
+            BaseAddress = app.GetEndpoint("coordinator", i),
+            Timeout = TimeSpan.FromSeconds(300),
+        }).ToList();
+        var mesh = new BenchMesh(app, clients);
+        await mesh.WaitForEnginesAsync(engines, _ => true);
+        return mesh;
     }
 
     public static async Task<JsonObject> GetAsync(HttpClient client, string path) =>
         JsonNode.Parse(await client.GetStringAsync(new Uri(path, UriKind.Relative)))!.AsObject();
 
-    /// <summary>Empties every engine's KV cache under a new epoch, which also drops their prefix metadata.</summary>
+    /// <summary>The engines every coordinator routes to, with their epochs.</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> RoutableEnginesAsync(HttpClient coordinator)
+    {
+        var state = await GetAsync(coordinator, "/v1/mesh/engines");
+        return state["engines"]!.AsArray()
+            .Where(e => (bool)e!["routable"]! && !(bool)e["static"]!)
+            .ToDictionary(e => (string)e!["id"]!, e => (long)e!["epoch"]!);
+    }
+
+    /// <summary>Waits until every coordinator routes to <paramref name="count"/> engines whose epochs pass <paramref name="accept"/>.</summary>
+    public async Task WaitForEnginesAsync(int count, Func<IReadOnlyDictionary<string, long>, bool> accept)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (var coordinator in Coordinators)
+        {
+            while (true)
+            {
+                var engines = await RoutableEnginesAsync(coordinator);
+                if (engines.Count >= count && accept(engines))
+                {
+                    break;
+                }
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"A coordinator routes to {engines.Count} engines, not {count}.");
+                }
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Empties every engine's KV cache under a new epoch, and waits until every coordinator has dropped their prefix metadata.</summary>
     public async Task ResetCachesAsync()
     {
+        var before = await RoutableEnginesAsync(Coordinator);
         using var client = new HttpClient();
+        var key = MeshSecret.EngineApiKey(App.GetParameterValue(MeshAppModel.SecretParameter));
         foreach (var url in EngineUrls)
         {
-            using var response = await client.PostAsync(new Uri(url, "/v1/engine/cache/reset"), null);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, "/v1/engine/cache/reset"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            using var response = await client.SendAsync(request);
             response.EnsureSuccessStatusCode();
         }
-        await Task.Delay(1000); // the registry sees the new epochs
+        await WaitForEnginesAsync(before.Count, engines => engines.All(e => !before.TryGetValue(e.Key, out var old) || e.Value != old));
     }
 
     public async ValueTask DisposeAsync()
     {
-        Coordinator.Dispose();
+        foreach (var client in Coordinators)
+        {
+            client.Dispose();
+        }
         await App.DisposeAsync();
     }
 }

@@ -61,7 +61,7 @@ public sealed class OpenLoopLoad(HttpClient client)
                 : response.Headers.TryGetValues("x-mesh-engine-id", out var id) ? id.First() : null;
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             double ttft = 0;
-            int prompt = 0, cached = 0;
+            int prompt = 0, cached = 0, completion = 0;
             while (await reader.ReadLineAsync() is { } line)
             {
                 if (!line.StartsWith("data: {", StringComparison.Ordinal))
@@ -77,9 +77,10 @@ public sealed class OpenLoopLoad(HttpClient client)
                     var usage = JsonNode.Parse(line[6..])!["usage"]!;
                     prompt = (int)usage["prompt_tokens"]!;
                     cached = (int)usage["prompt_tokens_details"]!["cached_tokens"]!;
+                    completion = (int)usage["completion_tokens"]!;
                 }
             }
-            return new RequestResult(Elapsed(started), ttft, engine, prompt, cached, 200, null);
+            return new RequestResult(Elapsed(started), ttft, engine, prompt, cached, 200, null, completion);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
         {

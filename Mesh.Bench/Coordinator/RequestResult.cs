@@ -8,4 +8,5 @@ public sealed record RequestResult(
     int PromptTokens,
     int CachedTokens,
     int Status,
-    string? Error);
+    string? Error,
+    int CompletionTokens = 0);

@@ -9,7 +9,9 @@ namespace Mesh.Contracts.Http;
 
 /// <summary>
 /// Reads a JSON request body with a size limit. A body over the limit is a 413 (checked against
-/// Content-Length first, so nothing is read), malformed JSON or a wrong field type a 400 that says where.
+/// Content-Length first, so nothing is read), malformed JSON, a wrong field type or anything after the object a 400
+/// that says where. A body the server cannot read (malformed chunking) is a 400 and one that trickles in too slowly a
+/// 408: the client's mistakes, answered as such and never counted as the server's.
 /// </summary>
 public static class RequestBodyReader
 {
@@ -25,7 +27,20 @@ public static class RequestBodyReader
         ReadResult result;
         while (true)
         {
-            result = await reader.ReadAsync(cancellationToken);
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken);
+            }
+            catch (BadHttpRequestException ex)
+            {
+                return (null, ex.StatusCode switch
+                {
+                    StatusCodes.Status408RequestTimeout => new ApiError(StatusCodes.Status408RequestTimeout, new OpenAIError(
+                        "The request body arrived too slowly.", "invalid_request_error", null, "request_timeout")),
+                    StatusCodes.Status413PayloadTooLarge => ApiError.PayloadTooLarge(limitBytes),
+                    _ => ApiError.InvalidRequest($"The request body could not be read: {ex.Message}", code: "invalid_body"),
+                });
+            }
             if (result.Buffer.Length > limitBytes)
             {
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
@@ -57,9 +72,16 @@ public static class RequestBodyReader
         {
             var jsonReader = new Utf8JsonReader(body);
             var value = JsonSerializer.Deserialize(ref jsonReader, typeInfo);
-            return value is null
-                ? (null, ApiError.InvalidRequest("The request body must be a JSON object.", code: "invalid_json"))
-                : (value, null);
+            if (value is null)
+            {
+                return (null, ApiError.InvalidRequest("The request body must be a JSON object.", code: "invalid_json"));
+            }
+            if (jsonReader.Read())
+            {
+                return (null, ApiError.InvalidRequest(
+                    $"The request body is not valid JSON: there is more after the object (at byte {jsonReader.TokenStartIndex}).", code: "invalid_json"));
+            }
+            return (value, null);
         }
         catch (JsonException ex)
         {

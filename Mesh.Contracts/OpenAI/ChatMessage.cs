@@ -14,4 +14,8 @@ public sealed class ChatMessage
 
     [JsonPropertyName("name")]
     public string? Name { get; set; }
+
+    /// <summary>Other fields of the message (<c>tool_calls</c>, <c>tool_call_id</c>), kept as sent for backends that take them.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Extra { get; set; }
 }

@@ -39,6 +39,13 @@ public abstract class GenerationRequest
     [JsonPropertyName("user")]
     public string? User { get; set; }
 
+    /// <summary>
+    /// Every other field, kept as sent: forwarded unchanged to backends that take it (a cloud provider), and named in a
+    /// 400 by a Mesh engine that cannot honour it (see <see cref="EngineSupport"/>).
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Extra { get; set; }
+
     /// <summary><c>max_completion_tokens</c> wins over the older <c>max_tokens</c> when both are given.</summary>
     [JsonIgnore]
     public int? RequestedMaxTokens => MaxCompletionTokens ?? MaxTokens;

@@ -32,10 +32,10 @@ public static class RequestValidator
             if (!Tokenization.ChatTemplate.IsKnownRole(message.Role))
             {
                 return ApiError.InvalidRequest(
-                    $"Invalid value for 'messages[{i}].role': '{message.Role}'. Supported values are: 'system', 'user' and 'assistant'.",
+                    $"Invalid value for 'messages[{i}].role': '{message.Role}'. Supported values are: {string.Join(", ", Tokenization.ChatTemplate.Roles.Select(r => $"'{r}'"))}.",
                     $"messages[{i}].role", "invalid_value");
             }
-            if (message.Content is null && message.Role != "assistant")
+            if (message.Content is null && message.Role is not ("assistant" or "function"))
             {
                 return ApiError.InvalidRequest($"Missing required parameter: 'messages[{i}].content'.", $"messages[{i}].content", "missing_required_parameter");
             }

@@ -12,6 +12,10 @@ namespace Mesh.Contracts.Registry;
 ///   instance: member = a block hash (16 hex digits), score = the Unix milliseconds it was last used. Written by
 ///   coordinators; entries older than the TTL are expired, the oldest are evicted beyond the engine's capacity, and the
 ///   key itself expires when no coordinator touches it.</description></item>
+///   <item><term><c>mesh:prefill:{id}:{epoch}</c></term><description>sorted set, the prefills coordinators have sent an
+///   engine instance and not yet seen a first token for: member = <c>{first block hash}:{request id}:{tokens}</c>,
+///   score = when it expires (milliseconds on the prefix index's clock). Written with the routing choice, removed at the
+///   first token, so every coordinator sees the queue that all of them have put on the engine.</description></item>
 /// </list>
 /// </summary>
 public static class RedisKeys
@@ -24,6 +28,8 @@ public static class RedisKeys
     public static string Engine(string engineId) => EnginePrefix + engineId;
 
     public static string PrefixIndex(string engineId, long epoch) => $"{PrefixIndexPrefix}{engineId}:{epoch}";
+
+    public static string PendingPrefill(string engineId, long epoch) => $"mesh:prefill:{engineId}:{epoch}";
 
     /// <summary>The pattern of all prefix indexes of one engine id, whatever their epoch.</summary>
     public static string PrefixIndexPattern(string engineId) => $"{PrefixIndexPrefix}{engineId}:*";

@@ -4,6 +4,9 @@ namespace Mesh.Contracts.Telemetry;
 public static class MeshHeaders
 {
     public const string RequestId = "x-mesh-request-id";
+
+    /// <summary>The request id as OpenAI sends it (the SDKs record it with each response); the same value as <see cref="RequestId"/>.</summary>
+    public const string OpenAIRequestId = "x-request-id";
     public const string Engine = "x-mesh-engine";
     public const string Policy = "x-mesh-policy";
     public const string TierPolicy = "x-mesh-tier-policy";

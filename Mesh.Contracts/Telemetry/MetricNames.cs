@@ -1,8 +1,9 @@
 namespace Mesh.Contracts.Telemetry;
 
 /// <summary>
-/// Instrument names as OpenTelemetry records them. A Prometheus scrape adds <c>_total</c> to counters and
-/// <c>_seconds</c> to histograms in seconds, which gives the names of DESIGN.md.
+/// Instrument names as OpenTelemetry records them, for every process that emits or reads them (the coordinator, the
+/// engines, the dashboard). A Prometheus scrape adds <c>_total</c> to counters and <c>_seconds</c> to instruments in
+/// seconds; <c>docs/metrics.md</c> lists every metric as a scrape shows it.
 /// </summary>
 public static class MetricNames
 {
@@ -21,12 +22,30 @@ public static class MetricNames
     public const string MessageProcessingLatency = "coordinator_message_processing_latency";
     public const string ActiveEngines = "coordinator_active_engines";
 
-    // Per-request figures (MoFA's names), histograms by policy and backend.
-    public const string LatencyMs = "latency_ms";
-    public const string TimeToFirstTokenMs = "time_to_first_token_ms";
-    public const string TokensStreamed = "tokens_streamed";
-    public const string TokensPerSecond = "tokens_per_second";
-    public const string TotalTimeMs = "total_time_ms";
+    // MoFA's per-request figures as metrics: the mesh_ prefix and base units (the response's mesh object and the trace
+    // keep MoFA's own names, latency_ms and the others).
+    public const string Latency = "mesh_latency";
+    public const string TimeToFirstToken = "mesh_time_to_first_token";
+    public const string TokensStreamed = "mesh_tokens_streamed";
+    public const string TokensPerSecond = "mesh_tokens_per_second";
+    public const string TotalTime = "mesh_total_time";
+
+    // The engine's instruments (its Mesh.Engine meter).
+    public const string EngineKvBlocksUsed = "engine_kv_blocks_used";
+    public const string EngineKvBlocksCached = "engine_kv_blocks_cached";
+    public const string EngineKvBlocksCapacity = "engine_kv_blocks_capacity";
+    public const string EngineRunningSequences = "engine_running_sequences";
+    public const string EngineWaitingSequences = "engine_waiting_sequences";
+    public const string EnginePrefillTokensPerSecond = "engine_prefill_tokens_per_second";
+    public const string EngineDecodeTokensPerSecond = "engine_decode_tokens_per_second";
+    public const string EnginePromptTokens = "engine_prompt_tokens";
+    public const string EngineCachedPromptTokens = "engine_cached_prompt_tokens";
+    public const string EngineGeneratedTokens = "engine_generated_tokens";
+    public const string EngineRequests = "engine_requests";
+    public const string EnginePreemptions = "engine_preemptions";
+    public const string EngineTimeToFirstToken = "engine_time_to_first_token";
+    public const string EngineQueueTime = "engine_queue_time";
+    public const string EngineDecodeBatchSize = "engine_decode_batch_size";
 
     /// <summary>The eleven names exactly as a Prometheus scrape shows them.</summary>
     public static readonly IReadOnlyList<string> PrometheusNames =

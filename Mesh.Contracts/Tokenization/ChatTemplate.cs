@@ -12,9 +12,11 @@ namespace Mesh.Contracts.Tokenization;
 /// </remarks>
 public static class ChatTemplate
 {
-    public static readonly IReadOnlyList<string> Roles = ["system", "user", "assistant"];
+    /// <summary>The roles of the OpenAI API. <c>developer</c> is the newer name of <c>system</c>; <c>tool</c> and <c>function</c>
+    /// messages are only for backends with tools (a Mesh engine refuses them).</summary>
+    public static readonly IReadOnlyList<string> Roles = ["system", "developer", "user", "assistant", "tool", "function"];
 
-    public static bool IsKnownRole(string role) => role is "system" or "user" or "assistant";
+    public static bool IsKnownRole(string role) => role is "system" or "developer" or "user" or "assistant" or "tool" or "function";
 
     public static int[] Render(MeshTokenizer tokenizer, IEnumerable<(string Role, string Content)> messages)
     {
@@ -31,9 +33,10 @@ public static class ChatTemplate
 
     private static string Header(string role) => role switch
     {
-        "system" => "<|system|>\n",
+        "system" or "developer" => "<|system|>\n",
         "user" => "<|user|>\n",
         "assistant" => "<|assistant|>\n",
+        "tool" or "function" => "<|tool|>\n",
         _ => throw new ArgumentException($"Unknown role '{role}'.", nameof(role)),
     };
 }

@@ -34,6 +34,7 @@ public sealed class CompletionHandler(
     {
         var requestId = "req_" + Guid.NewGuid().ToString("N")[..20];
         context.Response.Headers[MeshHeaders.RequestId] = requestId;
+        context.Response.Headers[MeshHeaders.OpenAIRequestId] = requestId;
         using var activity = CoordinatorActivitySource.Instance.StartActivity(TraceAttributes.RequestSpan, ActivityKind.Internal);
         activity?.SetTag(TraceAttributes.RequestId, requestId);
         var trace = new RequestTrace(requestId, time, activity);
@@ -92,15 +93,30 @@ public sealed class CompletionHandler(
                 $"Unknown tier policy '{tierHeader}' in {MeshHeaders.TierPolicy}. Use LocalOnly, CloudOnly or LocalFirstWithCloudFallback.", MeshHeaders.TierPolicy, "invalid_value"));
         }
         var model = body!.Model is { Length: > 0 } requested ? requested : DefaultModel();
-        var engines = registry.Engines.Where(e => !e.IsStatic && e.Model == model).ToList();
-        if (model is null || (engines.Count == 0 && !registry.Engines.Any(e => e.IsStatic)))
+        if (model is null)
         {
-            return (null, model is null
-                ? ApiError.ServiceUnavailable("No engine is registered yet. Retry after the time in Retry-After.", TimeSpan.FromSeconds(1))
+            return (null, ApiError.ServiceUnavailable("No engine is registered yet. Retry after the time in Retry-After.", TimeSpan.FromSeconds(1)));
+        }
+        // What the mesh's engines cannot do goes, unchanged, only to backends that take it (a cloud provider).
+        var unsupported = EngineSupport.Check(body);
+        var servers = registry.Engines.Where(e => registry.Serves(e, model)).ToList();
+        if (servers.Count == 0)
+        {
+            return (null, registry.IsLocalModel(model)
+                ? ApiError.ServiceUnavailable($"No engine serving '{model}' is up right now. Retry after the time in Retry-After.", TimeSpan.FromSeconds(1))
                 : ApiError.ModelNotFound(model));
         }
+        if (unsupported is not null)
+        {
+            servers.RemoveAll(e => !e.IsStatic);
+            if (servers.Count == 0)
+            {
+                return (null, unsupported);
+            }
+        }
         var prompt = PromptBuilder.Build(tokenizer, body);
-        var contextWindow = engines.Count > 0 ? engines.Min(e => e.Heartbeat.ContextWindow) : registry.Engines.Where(e => e.IsStatic).Max(e => e.Heartbeat.ContextWindow);
+        var engines = servers.Where(e => !e.IsStatic).ToList();
+        var contextWindow = (engines.Count > 0 ? engines : servers).Min(e => e.Heartbeat.ContextWindow);
         error = RequestValidator.ResolveMaxTokens(body, prompt.Length, contextWindow, _options.DefaultMaxTokens, out var maxTokens);
         if (error is not null)
         {
@@ -121,7 +137,13 @@ public sealed class CompletionHandler(
             tierPolicy,
             body.Stream,
             body.IncludeUsage,
-            trace), null);
+            trace)
+        {
+            StaticBackendsOnly = unsupported is not null,
+            ClientMaxTokens = body.MaxTokens,
+            ClientMaxCompletionTokens = body.MaxCompletionTokens,
+            ClientSeed = body.Seed,
+        }, null);
     }
 
     /// <summary>A request without a model gets the model of the local engines (the first by id, if they differ).</summary>

@@ -10,33 +10,49 @@ namespace Mesh.Coordinator.Api;
 
 public static class CoordinatorEndpoints
 {
+    /// <summary>
+    /// The OpenAI endpoints and the mesh's own, all under <c>/v1</c> and behind the API key when one is set (an unknown
+    /// <c>/v1</c> path too: without the key it is a 401, not a 404). A body must be JSON.
+    /// </summary>
     public static WebApplication MapCoordinatorApi(this WebApplication app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter<ApiKeyFilter>();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerTokenFilter(app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value.ApiKey));
         v1.MapPost("/chat/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest, CompletionKind.Chat));
+            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest, CompletionKind.Chat)).AddEndpointFilter<JsonContentTypeFilter>();
         v1.MapPost("/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest, CompletionKind.Text));
+            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest, CompletionKind.Text)).AddEndpointFilter<JsonContentTypeFilter>();
         v1.MapGet("/models", ListModels);
+        v1.MapGet("/models/{id}", GetModel);
         v1.MapGet("/mesh/engines", GetEnginesAsync);
         v1.MapGet("/mesh/requests", ListRequests);
         v1.MapGet("/mesh/requests/{id}/trace", GetTrace);
+        v1.Map("/{**path}", (HttpContext context) => new ApiErrorResult(ApiError.NotFound($"Unknown request URL: {context.Request.Method} {context.Request.Path}.")));
         return app;
     }
 
-    /// <summary>The union of the models of routable engines (static backends serve whatever they are asked).</summary>
+    /// <summary>Every model a client can ask for: those of the routable engines, and each static backend's own.</summary>
     private static Ok<ModelList> ListModels(EngineRegistry registry) =>
-        TypedResults.Ok(new ModelList([.. registry.Engines
-            .Where(e => !e.IsStatic && e.Breaker.AllowsRouting)
-            .GroupBy(e => e.Model)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ModelCard(g.Key, g.Min(e => e.Epoch) / 1000, "mesh", new ModelDetails(
-                Weights: g.Any(e => e.Heartbeat.Simulated) ? "simulated" : "engine",
-                Simulated: g.All(e => e.Heartbeat.Simulated),
-                Note: $"Served by {g.Count()} engine(s) of the mesh; see GET /v1/models on an engine for its weights.",
-                ContextWindow: g.Min(e => e.Heartbeat.ContextWindow),
-                Parameters: 0,
-                Engines: [.. g.Select(e => e.Id).Order(StringComparer.Ordinal)])))]));
+        TypedResults.Ok(new ModelList([.. registry.ServedModels.Select(model => Card(registry, model))]));
+
+    private static Results<Ok<ModelCard>, ApiErrorResult> GetModel(string id, EngineRegistry registry) =>
+        registry.ServedModels.Contains(id, StringComparer.Ordinal)
+            ? TypedResults.Ok(Card(registry, id))
+            : new ApiErrorResult(ApiError.ModelNotFound(id));
+
+    private static ModelCard Card(EngineRegistry registry, string model)
+    {
+        var engines = registry.Engines.Where(e => !e.IsStatic && e.Model == model && e.Breaker.AllowsRouting).ToList();
+        var backends = registry.Engines.Where(e => e.IsStatic && registry.Serves(e, model)).Select(e => e.Id).ToList();
+        return new ModelCard(model, engines.Count > 0 ? engines.Min(e => e.Epoch) / 1000 : 0, engines.Count > 0 ? "mesh" : "static-backend", new ModelDetails(
+            Weights: engines.Count == 0 ? "backend" : engines.Any(e => e.Heartbeat.Simulated) ? "simulated" : "engine",
+            Simulated: engines.Count > 0 && engines.All(e => e.Heartbeat.Simulated),
+            Note: engines.Count > 0
+                ? $"Served by {engines.Count} engine(s) of the mesh{(backends.Count > 0 ? $", with {string.Join(", ", backends)} as fallback" : "")}; see GET /v1/models on an engine for its weights."
+                : $"Served by the static backend(s) {string.Join(", ", backends)}.",
+            ContextWindow: engines.Count > 0 ? engines.Min(e => e.Heartbeat.ContextWindow) : registry.Engines.Where(e => e.IsStatic && registry.Serves(e, model)).Select(e => e.Heartbeat.ContextWindow).DefaultIfEmpty(0).Min(),
+            Parameters: 0,
+            Engines: [.. engines.Select(e => e.Id).Concat(backends).Order(StringComparer.Ordinal)]));
+    }
 
     private static async Task<JsonHttpResult<MeshEnginesView>> GetEnginesAsync(
         EngineRegistry registry, IPrefixIndex prefixIndex, TimeProvider time, CancellationToken cancellationToken)
@@ -46,26 +62,14 @@ public static class CoordinatorEndpoints
         foreach (var e in registry.Engines.OrderBy(e => e.Tier).ThenBy(e => e.Id, StringComparer.Ordinal))
         {
             var load = e.Heartbeat.Load;
-            var entries = e.IsStatic ? 0 : await CountEntriesAsync(prefixIndex, e, cancellationToken);
+            var entries = e.IsStatic ? 0 : await prefixIndex.CountAsync(e.Instance, cancellationToken);
             views.Add(new EngineView(
                 e.Id, e.Epoch, e.Url, e.TierName, e.Model, e.IsStatic, e.Heartbeat.Simulated, e.Breaker.AllowsRouting,
                 e.Breaker.State.ToString(), e.Breaker.ConsecutiveFailures, load.Running, load.Waiting, e.Slots, e.Capacity, e.InFlight,
                 e.Heartbeat.KvCapacityBlocks, load.KvBlocksUsed, load.KvBlocksCached, Math.Round(e.PrefillMsPerToken, 4), Math.Round(e.ServiceMs, 1),
-                load.PrefillMsPerToken, load.DecodeMsPerStep, e.IsStatic ? 0 : Math.Round((now - e.LastHeartbeatAt).TotalMilliseconds), entries));
+                load.PrefillMsPerToken, load.DecodeMsPerStep, e.IsStatic ? 0 : Math.Max(0, Math.Round((now - e.LastHeartbeatAt).TotalMilliseconds)), entries));
         }
         return TypedResults.Json(new MeshEnginesView(prefixIndex.Kind, registry.RoutableCount, views), CoordinatorJsonContext.Default.MeshEnginesView);
-    }
-
-    private static async Task<long> CountEntriesAsync(IPrefixIndex prefixIndex, EngineEntry engine, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await prefixIndex.CountAsync(engine.Instance, cancellationToken);
-        }
-        catch (StackExchange.Redis.RedisException)
-        {
-            return -1;
-        }
     }
 
     private static JsonHttpResult<IReadOnlyList<TraceDocument>> ListRequests(RecentRequests recent, int? limit) =>
@@ -75,19 +79,4 @@ public static class CoordinatorEndpoints
         recent.Find(id) is { } document
             ? TypedResults.Json(document, CoordinatorJsonContext.Default.TraceDocument)
             : new ApiErrorResult(ApiError.NotFound($"No recent request has the id '{id}'."));
-
-    /// <summary>When <c>Coordinator:ApiKey</c> is set, every <c>/v1</c> call needs <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
-    private sealed class ApiKeyFilter(IOptions<CoordinatorOptions> options) : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            var key = options.Value.ApiKey;
-            if (!string.IsNullOrEmpty(key)
-                && !string.Equals(context.HttpContext.Request.Headers.Authorization.ToString(), "Bearer " + key, StringComparison.Ordinal))
-            {
-                return new ApiErrorResult(ApiError.Unauthorized());
-            }
-            return await next(context);
-        }
-    }
 }

@@ -15,24 +15,39 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
 
     public ValueTask<PrefixMatch[]> LookupAsync(IReadOnlyList<EngineInstance> engines, ReadOnlyMemory<ulong> blockHashes, CancellationToken cancellationToken)
     {
-        var alive = PrefixScores.ExpiredBefore(time.GetUtcNow().ToUnixTimeMilliseconds(), ttl);
+        var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var alive = PrefixScores.ExpiredBefore(nowMs, ttl);
+        var firstBlock = blockHashes.IsEmpty ? (ulong?)null : blockHashes.Span[0];
         var result = new PrefixMatch[engines.Count];
         for (var e = 0; e < engines.Count; e++)
         {
             if (_instances.TryGetValue((engines[e].Id, engines[e].Epoch), out var entries))
             {
-                result[e] = entries.Match(blockHashes.Span, alive);
+                result[e] = entries.Match(blockHashes.Span, alive, PrefixScores.Time(nowMs), firstBlock);
             }
         }
         return ValueTask.FromResult(result);
     }
 
-    public ValueTask RecordAsync(EngineInstance engine, ReadOnlyMemory<ulong> blockHashes, int reusedBlocks, bool forgetOthers, CancellationToken cancellationToken)
+    public ValueTask RecordAsync(EngineInstance engine, ReadOnlyMemory<ulong> blockHashes, int reusedBlocks, PendingPrefill? pending, CancellationToken cancellationToken)
     {
         var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
         var entries = _instances.GetOrAdd((engine.Id, engine.Epoch), _ => new InstanceEntries());
-        entries.Record(blockHashes.Span, reusedBlocks, forgetOthers, nowMs, PrefixScores.ExpiredBefore(nowMs, ttl), engine.CapacityBlocks);
+        entries.Record(blockHashes.Span, reusedBlocks, nowMs, PrefixScores.ExpiredBefore(nowMs, ttl), engine.CapacityBlocks);
+        if (pending is { } prefill)
+        {
+            entries.AddPending(prefill, PrefixScores.Time(nowMs) + prefill.ExpiresAfter.TotalMilliseconds);
+        }
         PurgeIdleInstances(nowMs);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CompletePrefillAsync(EngineInstance engine, PendingPrefill pending, CancellationToken cancellationToken)
+    {
+        if (_instances.TryGetValue((engine.Id, engine.Epoch), out var entries))
+        {
+            entries.RemovePending(pending);
+        }
         return ValueTask.CompletedTask;
     }
 
@@ -57,9 +72,10 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
         }
     }
 
-    /// <summary>One instance's entries: score by hash, and the same ordered by score for eviction.</summary>
+    /// <summary>One instance's entries: score by hash, and the same ordered by score for eviction; and its pending prefills.</summary>
     private sealed class InstanceEntries
     {
+        private readonly Dictionary<PendingPrefill, double> _pending = [];
         private readonly Dictionary<ulong, double> _scores = [];
         private readonly SortedSet<(double Score, ulong Hash)> _byScore = [];
         private readonly Lock _lock = new();
@@ -77,7 +93,7 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
             }
         }
 
-        public PrefixMatch Match(ReadOnlySpan<ulong> hashes, double alive)
+        public PrefixMatch Match(ReadOnlySpan<ulong> hashes, double alive, double now, ulong? firstBlock)
         {
             lock (_lock)
             {
@@ -86,20 +102,45 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
                 {
                     matched++;
                 }
-                return new PrefixMatch(matched, ProtectedFrom(PrefixScores.ProtectedBand + alive).Count);
+                var pendingTokens = 0;
+                var samePrefix = false;
+                foreach (var (prefill, expires) in _pending)
+                {
+                    if (expires > now)
+                    {
+                        pendingTokens += prefill.Tokens;
+                        samePrefix |= prefill.FirstBlock == firstBlock;
+                    }
+                }
+                return new PrefixMatch(matched, ProtectedFrom(PrefixScores.ProtectedBand + alive).Count, pendingTokens, samePrefix);
             }
         }
 
-        public void Record(ReadOnlySpan<ulong> hashes, int reusedBlocks, bool forgetOthers, long nowMs, double alive, int capacity)
+        public void AddPending(PendingPrefill prefill, double expires)
+        {
+            lock (_lock)
+            {
+                foreach (var expired in _pending.Where(p => p.Value <= expires - prefill.ExpiresAfter.TotalMilliseconds).Select(p => p.Key).ToList())
+                {
+                    _pending.Remove(expired);
+                }
+                _pending[prefill] = expires;
+            }
+        }
+
+        public void RemovePending(PendingPrefill prefill)
+        {
+            lock (_lock)
+            {
+                _pending.Remove(prefill);
+            }
+        }
+
+        public void Record(ReadOnlySpan<ulong> hashes, int reusedBlocks, long nowMs, double alive, int capacity)
         {
             lock (_lock)
             {
                 LastTouchedMs = nowMs;
-                if (forgetOthers)
-                {
-                    _scores.Clear();
-                    _byScore.Clear();
-                }
                 for (var i = 0; i < hashes.Length; i++)
                 {
                     var score = PrefixScores.For(nowMs, i, hashes.Length);

@@ -14,24 +14,49 @@ namespace Mesh.Coordinator.PrefixIndex;
 /// trip. TTL: entries older than the TTL do not match and are purged on update; the set itself expires a TTL after
 /// its last update. Cap: reused blocks beyond the engine's protected share fall back to the unprotected band, and
 /// beyond the engine's KV capacity the lowest scores are popped. Memory is therefore bounded by the live engines'
-/// capacities. When Redis is unreachable, lookups find nothing (routing goes on by load) and updates are skipped.
+/// capacities. Every call goes through a <see cref="RedisCircuit"/>: when Redis is away or slow, lookups find nothing
+/// within the circuit's timeout (routing goes on by load) and, once it is open, at once; updates are skipped.
 /// </summary>
-public sealed partial class RedisPrefixIndex(
-    IConnectionMultiplexer redis,
-    TimeProvider time,
-    TimeSpan ttl,
-    CoordinatorMetrics metrics,
-    ILogger<RedisPrefixIndex> logger) : IPrefixIndex
+public sealed partial class RedisPrefixIndex : IPrefixIndex
 {
-    // KEYS: one sorted set per engine. ARGV[1]: the oldest relative time still alive. ARGV[2]: the protected band.
-    // ARGV[3..]: the prompt's block hashes in order. Returns, per engine, the blocks matched and the protected entries alive.
+    private readonly IConnectionMultiplexer _redis;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _ttl;
+    private readonly CoordinatorMetrics _metrics;
+    private readonly RedisCircuit _circuit;
+
+    public RedisPrefixIndex(IConnectionMultiplexer redis, TimeProvider time, TimeSpan ttl, CoordinatorMetrics metrics, RedisCircuit circuit, ILogger<RedisPrefixIndex> logger)
+    {
+        _redis = redis;
+        _time = time;
+        _ttl = ttl;
+        _metrics = metrics;
+        _circuit = circuit;
+        _circuit.StateChanged += reason =>
+        {
+            if (reason is null)
+            {
+                LogRecovered(logger);
+            }
+            else
+            {
+                LogUnavailable(logger, reason, _circuit.RetryAfter.TotalSeconds);
+            }
+        };
+    }
+
+    // KEYS: for each engine, its prefix set then its pending-prefill set. ARGV[1]: the oldest relative time still alive.
+    // ARGV[2]: the protected band. ARGV[3]: now (relative ms). ARGV[4]: the prompt's first block, as pending members
+    // start. ARGV[5..]: the prompt's block hashes in order. Returns four numbers per engine: blocks matched, protected
+    // entries alive, pending prefill tokens, and 1 when a pending prefill starts with the same first block.
     private const string LookupScript = """
         local result = {}
         local alive = tonumber(ARGV[1])
         local band = tonumber(ARGV[2])
-        for k = 1, #KEYS do
+        local first = ARGV[4]
+        for k = 1, #KEYS, 2 do
           local matched = 0
-          for i = 3, #ARGV do
+          for i = 5, #ARGV do
             local score = redis.call('ZSCORE', KEYS[k], ARGV[i])
             if not score then break end
             score = tonumber(score)
@@ -39,22 +64,30 @@ public sealed partial class RedisPrefixIndex(
             if score < alive then break end
             matched = matched + 1
           end
-          result[2 * k - 1] = matched
-          result[2 * k] = redis.call('ZCOUNT', KEYS[k], band + alive, '+inf')
+          local pending, same = 0, 0
+          for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[k + 1], '(' .. ARGV[3], '+inf')) do
+            pending = pending + tonumber(string.match(member, ':(%d+)$'))
+            if string.sub(member, 1, #first) == first then same = 1 end
+          end
+          local n = #result
+          result[n + 1] = matched
+          result[n + 2] = redis.call('ZCOUNT', KEYS[k], band + alive, '+inf')
+          result[n + 3] = pending
+          result[n + 4] = same
         end
         return result
         """;
 
-    // KEYS[1]: the engine's sorted set. ARGV: forget-others flag, oldest relative time alive, capacity, set TTL in ms,
-    // protected band, protected limit, reused blocks, then score/member pairs (unprotected scores, head first).
+    // KEYS[1]: the engine's prefix set; KEYS[2]: its pending-prefill set. ARGV: oldest relative time alive, capacity,
+    // set TTL in ms, protected band, protected limit, reused blocks, now (relative ms), the pending member or '' and its
+    // expiry, then score/member pairs (unprotected scores, head first).
     private const string RecordScript = """
         local key = KEYS[1]
-        if ARGV[1] == '1' then redis.call('DEL', key) end
-        local alive = tonumber(ARGV[2])
-        local band = tonumber(ARGV[5])
-        local reused = tonumber(ARGV[7])
+        local alive = tonumber(ARGV[1])
+        local band = tonumber(ARGV[4])
+        local reused = tonumber(ARGV[6])
         local block = 0
-        for i = 8, #ARGV, 2 do
+        for i = 10, #ARGV, 2 do
           local score = tonumber(ARGV[i])
           if block < reused then
             score = score + band
@@ -67,18 +100,21 @@ public sealed partial class RedisPrefixIndex(
         end
         redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. alive)
         redis.call('ZREMRANGEBYSCORE', key, band, '(' .. (band + alive))
-        local demote = redis.call('ZCOUNT', key, band, '+inf') - tonumber(ARGV[6])
+        local demote = redis.call('ZCOUNT', key, band, '+inf') - tonumber(ARGV[5])
         if demote > 0 then
           local oldest = redis.call('ZRANGEBYSCORE', key, band, '+inf', 'WITHSCORES', 'LIMIT', 0, demote)
           for j = 1, #oldest, 2 do redis.call('ZADD', key, tonumber(oldest[j + 1]) - band, oldest[j]) end
         end
-        local excess = redis.call('ZCARD', key) - tonumber(ARGV[3])
+        local excess = redis.call('ZCARD', key) - tonumber(ARGV[2])
         if excess > 0 then redis.call('ZPOPMIN', key, excess) end
-        redis.call('PEXPIRE', key, ARGV[4])
+        redis.call('PEXPIRE', key, ARGV[3])
+        if ARGV[8] ~= '' then
+          redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[7])
+          redis.call('ZADD', KEYS[2], ARGV[9], ARGV[8])
+          redis.call('PEXPIRE', KEYS[2], ARGV[3])
+        end
         return redis.call('ZCARD', key)
         """;
-
-    private int _failing;
 
     public string Kind => "redis";
 
@@ -88,83 +124,77 @@ public sealed partial class RedisPrefixIndex(
         {
             return new PrefixMatch[engines.Count];
         }
-        var keys = new RedisKey[engines.Count];
-        for (var e = 0; e < keys.Length; e++)
+        var keys = new RedisKey[2 * engines.Count];
+        for (var e = 0; e < engines.Count; e++)
         {
-            keys[e] = RedisKeys.PrefixIndex(engines[e].Id, engines[e].Epoch);
+            keys[2 * e] = RedisKeys.PrefixIndex(engines[e].Id, engines[e].Epoch);
+            keys[2 * e + 1] = RedisKeys.PendingPrefill(engines[e].Id, engines[e].Epoch);
         }
-        var values = new RedisValue[blockHashes.Length + 2];
-        values[0] = Number(PrefixScores.ExpiredBefore(Now(), ttl));
+        var nowMs = Now();
+        var values = new RedisValue[blockHashes.Length + 4];
+        values[0] = Number(PrefixScores.ExpiredBefore(nowMs, _ttl));
         values[1] = Number(PrefixScores.ProtectedBand);
-        Members(blockHashes.Span, values.AsSpan(2));
-        try
+        values[2] = Number(PrefixScores.Time(nowMs));
+        values[3] = PendingPrefill.FirstBlockKey(blockHashes.Span[0]);
+        Members(blockHashes.Span, values.AsSpan(4));
+        var result = await _circuit.RunAsync(async () =>
         {
-            metrics.PrefixIndexRoundTrip("lookup");
-            var result = (long[])(await redis.GetDatabase().ScriptEvaluateAsync(LookupScript, keys, values))!;
-            Recovered();
-            var matches = new PrefixMatch[engines.Count];
-            for (var e = 0; e < matches.Length; e++)
-            {
-                matches[e] = new PrefixMatch((int)result[2 * e], (int)result[2 * e + 1]);
-            }
-            return matches;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+            _metrics.PrefixIndexRoundTrip("lookup");
+            return (long[]?)await _redis.GetDatabase().ScriptEvaluateAsync(LookupScript, keys, values);
+        }, null);
+        var matches = new PrefixMatch[engines.Count];
+        for (var e = 0; result is not null && e < matches.Length; e++)
         {
-            Failed(ex);
-            return new PrefixMatch[engines.Count];
+            matches[e] = new PrefixMatch((int)result[4 * e], (int)result[4 * e + 1], (int)result[4 * e + 2], result[4 * e + 3] == 1);
         }
+        return matches;
     }
 
-    public async ValueTask RecordAsync(EngineInstance engine, ReadOnlyMemory<ulong> blockHashes, int reusedBlocks, bool forgetOthers, CancellationToken cancellationToken)
+    public async ValueTask RecordAsync(EngineInstance engine, ReadOnlyMemory<ulong> blockHashes, int reusedBlocks, PendingPrefill? pending, CancellationToken cancellationToken)
     {
-        if (blockHashes.IsEmpty && !forgetOthers)
+        if (blockHashes.IsEmpty)
         {
             return;
         }
         var nowMs = Now();
         var hashes = blockHashes.Span;
-        var values = new RedisValue[7 + 2 * hashes.Length];
-        values[0] = forgetOthers ? "1" : "0";
-        values[1] = Number(PrefixScores.ExpiredBefore(nowMs, ttl));
-        values[2] = Math.Max(1, engine.CapacityBlocks);
-        values[3] = (long)Math.Ceiling(ttl.TotalMilliseconds);
-        values[4] = Number(PrefixScores.ProtectedBand);
-        values[5] = KvCacheEviction.ProtectedLimit(engine.CapacityBlocks);
-        values[6] = reusedBlocks;
+        var values = new RedisValue[9 + 2 * hashes.Length];
+        values[0] = Number(PrefixScores.ExpiredBefore(nowMs, _ttl));
+        values[1] = Math.Max(1, engine.CapacityBlocks);
+        values[2] = (long)Math.Ceiling(_ttl.TotalMilliseconds);
+        values[3] = Number(PrefixScores.ProtectedBand);
+        values[4] = KvCacheEviction.ProtectedLimit(engine.CapacityBlocks);
+        values[5] = reusedBlocks;
+        values[6] = Number(PrefixScores.Time(nowMs));
+        values[7] = pending?.Member ?? string.Empty;
+        values[8] = pending is { } prefill ? Number(PrefixScores.Time(nowMs) + prefill.ExpiresAfter.TotalMilliseconds) : string.Empty;
         for (var i = 0; i < hashes.Length; i++)
         {
-            values[7 + 2 * i] = Number(PrefixScores.For(nowMs, i, hashes.Length));
-            values[8 + 2 * i] = Member(hashes[i]);
+            values[9 + 2 * i] = Number(PrefixScores.For(nowMs, i, hashes.Length));
+            values[10 + 2 * i] = Member(hashes[i]);
         }
-        try
+        await _circuit.RunAsync(() =>
         {
-            metrics.PrefixIndexRoundTrip("record");
-            await redis.GetDatabase().ScriptEvaluateAsync(RecordScript, [RedisKeys.PrefixIndex(engine.Id, engine.Epoch)], values);
-            Recovered();
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Failed(ex);
-        }
+            _metrics.PrefixIndexRoundTrip("record");
+            return _redis.GetDatabase().ScriptEvaluateAsync(RecordScript,
+                [RedisKeys.PrefixIndex(engine.Id, engine.Epoch), RedisKeys.PendingPrefill(engine.Id, engine.Epoch)], values);
+        });
     }
 
-    public async ValueTask DropAsync(string engineId, long epoch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await redis.GetDatabase().KeyDeleteAsync(RedisKeys.PrefixIndex(engineId, epoch));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Failed(ex); // the set expires on its own within one TTL
-        }
-    }
+    /// <summary>Removes the pending entry without waiting for Redis's answer; should it be lost, the entry expires on its own.</summary>
+    public async ValueTask CompletePrefillAsync(EngineInstance engine, PendingPrefill pending, CancellationToken cancellationToken) =>
+        await _circuit.RunAsync(() => _redis.GetDatabase().SortedSetRemoveAsync(
+            RedisKeys.PendingPrefill(engine.Id, engine.Epoch), pending.Member, CommandFlags.FireAndForget));
 
+    /// <summary>Deletes both sets; should Redis be away, they expire on their own within one TTL.</summary>
+    public async ValueTask DropAsync(string engineId, long epoch, CancellationToken cancellationToken) =>
+        await _circuit.RunAsync(() => _redis.GetDatabase().KeyDeleteAsync([RedisKeys.PrefixIndex(engineId, epoch), RedisKeys.PendingPrefill(engineId, epoch)]));
+
+    /// <summary>The entries held, or -1 when Redis cannot say right now.</summary>
     public async ValueTask<long> CountAsync(EngineInstance engine, CancellationToken cancellationToken) =>
-        await redis.GetDatabase().SortedSetLengthAsync(RedisKeys.PrefixIndex(engine.Id, engine.Epoch));
+        await _circuit.RunAsync(() => _redis.GetDatabase().SortedSetLengthAsync(RedisKeys.PrefixIndex(engine.Id, engine.Epoch)), -1L);
 
-    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
@@ -183,25 +213,9 @@ public sealed partial class RedisPrefixIndex(
         return bytes;
     }
 
-    private void Failed(Exception ex)
-    {
-        if (Interlocked.Exchange(ref _failing, 1) == 0)
-        {
-            LogUnavailable(ex.Message);
-        }
-    }
-
-    private void Recovered()
-    {
-        if (Interlocked.Exchange(ref _failing, 0) == 1)
-        {
-            LogRecovered();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis prefix index is unavailable ({Reason}); routing by load until it is back.")]
-    private partial void LogUnavailable(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis prefix index is unavailable ({Reason}); routing by load from local state, trying again every {RetrySeconds} s.")]
+    private static partial void LogUnavailable(ILogger logger, string reason, double retrySeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Redis prefix index is back.")]
-    private partial void LogRecovered();
+    private static partial void LogRecovered(ILogger logger);
 }

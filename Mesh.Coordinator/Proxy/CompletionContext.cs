@@ -21,6 +21,16 @@ public sealed record CompletionContext(
     bool IncludeUsage,
     RequestTrace Trace)
 {
+    /// <summary>The request asks for what the mesh's engines cannot do: only static backends (a cloud provider) may serve it.</summary>
+    public bool StaticBackendsOnly { get; init; }
+
+    /// <summary>The client's own length and seed, sent unchanged to a static backend (the engines get the resolved ones).</summary>
+    public int? ClientMaxTokens { get; init; }
+
+    public int? ClientMaxCompletionTokens { get; init; }
+
+    public long? ClientSeed { get; init; }
+
     public string PolicyName => Policy.Name;
 
     public string TierPolicyName => TierPolicy.ToWire();

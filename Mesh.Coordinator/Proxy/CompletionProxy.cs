@@ -51,6 +51,7 @@ public sealed partial class CompletionProxy(
                 stage.Detail = $"policy={request.PolicyName} tier_policy={request.TierPolicyName} model={request.Model}";
             }
             var decision = await DecideAsync(request, aborted);
+            run.Reason = decision.Reason;
             outcome = await RunAsync(request, run, decision, aborted);
         }
         finally
@@ -88,7 +89,7 @@ public sealed partial class CompletionProxy(
     {
         using var stage = request.Trace.Begin(TraceStages.RouterBackendSelection);
         var started = time.GetTimestamp();
-        var decision = await router.DecideAsync(request.Policy, request.TierPolicy, request.Model, request.PromptTokens.Length, request.BlockHashes, aborted);
+        var decision = await router.DecideAsync(request.Policy, request.TierPolicy, request.Model, request.PromptTokens.Length, request.BlockHashes, aborted, request.StaticBackendsOnly);
         metrics.RoutingLatency(time.GetElapsedTime(started), request.PolicyName);
         var chosen = decision.Chosen;
         stage.Activity?.SetTag(TraceAttributes.Candidates, CandidateJson.Write(decision.Ranked))
@@ -104,7 +105,6 @@ public sealed partial class CompletionProxy(
                 $"engine={chosen.Id} reason={decision.Reason} matched_blocks={chosen.MatchedBlocks}/{decision.PromptBlocks} predicted_ttft_ms={chosen.ScoreMs:F1} candidates={decision.Ranked.Count}");
         if (chosen is not null)
         {
-            metrics.CacheLookup(chosen.MatchedBlocks > 0, request.PolicyName, chosen.Id, chosen.Engine.TierName);
             metrics.Decision(request.PolicyName, request.TierPolicyName, decision.Reason, chosen.Id, chosen.Engine.TierName);
             request.Trace.Request?.SetTag(TraceAttributes.Reason, decision.Reason).SetTag(TraceAttributes.CacheHit, chosen.MatchedBlocks > 0);
         }
@@ -119,6 +119,7 @@ public sealed partial class CompletionProxy(
         var queueDeadline = time.GetUtcNow() + _options.QueueTimeout;
         var exhaustedCounted = false;
         var onlyBusy = true;
+        var anyCandidate = decision.Ranked.Count > 0;
         run.BeginInference();
         while (true)
         {
@@ -134,16 +135,24 @@ public sealed partial class CompletionProxy(
                 {
                     // Every engine is busy, none broken: wait briefly for a slot rather than answering 503 at once.
                     await Task.Delay(QueuePollInterval, time, aborted);
-                    var again = await router.DecideAsync(request.Policy, request.TierPolicy, request.Model, request.PromptTokens.Length, request.BlockHashes, aborted);
+                    var again = await router.DecideAsync(request.Policy, request.TierPolicy, request.Model, request.PromptTokens.Length, request.BlockHashes, aborted, request.StaticBackendsOnly);
                     pending = new Queue<Candidate>(again.Ranked);
+                    anyCandidate = again.Ranked.Count > 0;
                     tried.Clear();
                     run.LocalAttempts = 0;
                     run.CloudAttempts = 0;
                     continue;
                 }
+                if (onlyBusy && !run.Started && anyCandidate)
+                {
+                    // Every engine that could serve it is working at capacity: the client should come back, not give up.
+                    await run.Client.FailAsync(ApiError.TooManyRequests(
+                        "Every engine that serves this model is at capacity. Retry after the time in Retry-After.", RetryAfter), aborted);
+                    return "busy";
+                }
                 var message = run.Started
                     ? "The engine serving this stream failed and no other engine could continue it."
-                    : $"No engine could serve the request ({run.LastFailure ?? "no engine is available for this model and tier policy"}). Retry after the time in Retry-After.";
+                    : "No engine could serve the request: every one that serves this model and tier policy is unreachable or failing. Retry after the time in Retry-After.";
                 await run.Client.FailAsync(ApiError.ServiceUnavailable(message, RetryAfter), aborted);
                 return run.Started ? "broken" : "unavailable";
             }
@@ -215,24 +224,34 @@ public sealed partial class CompletionProxy(
         var model = engine.UpstreamModel ?? request.Model;
         var body = continuing
             ? EngineRequestBodies.Continuation(request.Request, model, [.. request.PromptTokens, .. run.Generated], request.MaxTokens - run.Generated.Count, request.Seed)
-            : EngineRequestBodies.Forward(request.Request, model, request.MaxTokens, request.Seed);
+            : engine.IsStatic
+                ? EngineRequestBodies.Forward(request.Request, model, request.ClientMaxTokens, request.ClientMaxCompletionTokens, request.ClientSeed)
+                : EngineRequestBodies.Forward(request.Request, model, request.MaxTokens, null, request.Seed);
         var path = continuing || request.Kind == CompletionKind.Text ? "/v1/completions" : "/v1/chat/completions";
         var callStarted = time.GetTimestamp();
         // The routing choice is recorded as the request leaves, not when its prefill is done: requests for the same
         // prefix arriving meanwhile then follow it instead of each prefilling it somewhere else.
-        var recorded = !continuing && !engine.IsStatic && run.FirstEngine is null
-            ? prefixIndex.RecordAsync(engine.Instance, request.BlockHashes, candidate.MatchedBlocks, false, CancellationToken.None)
-            : ValueTask.CompletedTask;
+        PendingPrefill? pending = !continuing && !engine.IsStatic && run.FirstEngine is null && request.BlockHashes.Length > 0
+            ? new PendingPrefill(request.RequestId, request.BlockHashes[0], candidate.UncachedTokens, _options.FirstTokenTimeout)
+            : null;
+        if (pending is not null)
+        {
+            // Not awaited: the index write must never hold up the request (it gives up on its own when Redis is away).
+            _ = prefixIndex.RecordAsync(engine.Instance, request.BlockHashes, candidate.MatchedBlocks, pending, CancellationToken.None).AsTask();
+        }
         engine.AddPendingPrefill(candidate.UncachedTokens);
         EngineCallOutcome outcome;
         try
         {
-            outcome = await EngineCall.StartAsync(engines.Client, engine, path, body, _options.FirstTokenTimeout, aborted);
+            outcome = await EngineCall.StartAsync(engines, engine, path, body, _options.FirstTokenTimeout, aborted);
         }
         finally
         {
             engine.AddPendingPrefill(-candidate.UncachedTokens);
-            await recorded;
+            if (pending is { } prefill)
+            {
+                _ = prefixIndex.CompletePrefillAsync(engine.Instance, prefill, CancellationToken.None).AsTask();
+            }
         }
         if (outcome.Call is null)
         {
@@ -250,6 +269,8 @@ public sealed partial class CompletionProxy(
             run.FirstEngine = engine;
             run.FirstCallStarted = callStarted;
             run.CachedTokens = call.CachedTokens ?? 0;
+            // Counted by what the engine reports it reused, so a hit routed without the index (Redis away) still counts.
+            metrics.CacheLookup(run.CachedTokens > 0, request.PolicyName, engine.Id, engine.TierName);
             request.Trace.Request?.SetTag(TraceAttributes.CachedTokens, run.CachedTokens);
         }
         run.ServedBy.Add(engine.Id);
@@ -346,7 +367,7 @@ public sealed partial class CompletionProxy(
 
     /// <summary>
     /// Compares what the index promised with the cached tokens the engine reports. Where the engine had fewer, the
-    /// stale metadata is counted and the engine's entries are replaced by this prompt's blocks (one more round trip,
+    /// stale metadata is counted and this prompt's entry corrected (one more round trip,
     /// only then). An engine reached by failover or migration gets its record here, now that it holds the prompt.
     /// </summary>
     private async ValueTask CheckPredictionAsync(CompletionContext request, Candidate candidate, EngineCall call, bool notTheRoutingChoice)
@@ -358,7 +379,8 @@ public sealed partial class CompletionProxy(
             var predicted = Math.Min(request.PromptTokens.Length, candidate.MatchedBlocks * engine.Heartbeat.BlockSize);
             metrics.Prediction(engine.Id, predicted, observed);
             request.Trace.Request?.SetTag(TraceAttributes.PredictedCachedTokens, predicted);
-            if (observed < predicted)
+            // A request that overlapped another one's prefill of the same prefix finds only what that one has computed so far.
+            if (observed < predicted && !candidate.PrefillingSamePrefix)
             {
                 stale = true;
                 metrics.StaleDetected(request.PolicyName, engine.Id, engine.TierName);
@@ -368,7 +390,7 @@ public sealed partial class CompletionProxy(
         if (stale || notTheRoutingChoice)
         {
             var reused = (call.CachedTokens ?? 0) / engine.Heartbeat.BlockSize;
-            await prefixIndex.RecordAsync(engine.Instance, request.BlockHashes, reused, forgetOthers: stale, CancellationToken.None);
+            await prefixIndex.RecordAsync(engine.Instance, request.BlockHashes, reused, null, CancellationToken.None);
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class EngineCall : IAsyncDisposable
     public double? QueueMs { get; }
 
     public static async Task<EngineCallOutcome> StartAsync(
-        HttpClient client, EngineEntry engine, string path, byte[] body, TimeSpan tokenTimeout, CancellationToken requestAborted)
+        EngineHttpClient engines, EngineEntry engine, string path, byte[] body, TimeSpan tokenTimeout, CancellationToken requestAborted)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         timeout.CancelAfter(tokenTimeout);
@@ -65,11 +65,15 @@ public sealed class EngineCall : IAsyncDisposable
         else
         {
             request.Headers.TryAddWithoutValidation(MeshHeaders.IncludeTokenIds, "1");
+            if (engines.EngineApiKey is { } key)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
         }
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            response = await engines.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         }
         catch (HttpRequestException ex)
         {

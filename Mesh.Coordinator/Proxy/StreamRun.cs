@@ -45,6 +45,9 @@ public sealed class StreamRun(CompletionContext request, ClientResponse client, 
 
     public string? FinishReason { get; set; }
 
+    /// <summary>Why the router chose the first engine (the decision's reason).</summary>
+    public string? Reason { get; set; }
+
     public Usage? BackendUsage { get; set; }
 
     public string? LastFailure { get; set; }
@@ -136,6 +139,7 @@ public sealed class StreamRun(CompletionContext request, ClientResponse client, 
         writer.WriteEndArray();
         writer.WriteString("policy"u8, request.PolicyName);
         writer.WriteString("tier_policy"u8, request.TierPolicyName);
+        writer.WriteString("reason"u8, Reason);
         writer.WriteNumber("cached_tokens"u8, CachedTokens);
         writer.WriteNumber("migrations"u8, Migrations);
         if (figures is { } f)

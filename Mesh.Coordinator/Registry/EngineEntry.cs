@@ -53,8 +53,9 @@ public sealed class EngineEntry
 
     /// <summary>
     /// Prompt tokens this coordinator has sent the engine and not yet seen a first token for: prefill work ahead of
-    /// a new request. (A figure from the heartbeat would be up to an interval old, by when that prefill is usually
-    /// done; trusting it would push requests off the engine that holds their prefix.)
+    /// a new request. The prefix index shares the same figure across coordinators; this one is what the coordinator
+    /// knows on its own, when the index cannot be reached. (A figure from the heartbeat would be up to an interval old,
+    /// by when that prefill is usually done.)
     /// </summary>
     public int PendingPrefillTokens => Volatile.Read(ref _pendingPrefillTokens);
 
@@ -102,9 +103,10 @@ public sealed class EngineEntry
 
     /// <summary>
     /// Learns the prefill cost from a reported prefill. Short prefills say little about the cost per token (one
-    /// forward step has a fixed cost), so only those of at least <see cref="MinTokensToLearnFrom"/> tokens count, and
-    /// one observation moves the estimate at most by half or double, so a single slow step on a busy machine does not
-    /// make an engine look expensive.
+    /// forward step has a fixed cost), so only those of at least <see cref="MinTokensToLearnFrom"/> tokens count. The
+    /// first <see cref="WarmupSamples"/> measurements are averaged (the default is only a guess, and one of them may be a
+    /// cold start); after that one observation moves the estimate at most by half or double, so a single slow step on a
+    /// busy machine does not make an engine look expensive.
     /// </summary>
     public void LearnPrefill(double prefillMs, int computedTokens, double rate)
     {
@@ -113,15 +115,20 @@ public sealed class EngineEntry
             return;
         }
         var sample = prefillMs / computedTokens;
-        if (!PrefillCostLearned)
+        if (_prefillSamples < WarmupSamples)
         {
-            PrefillMsPerToken = sample; // the first measurement replaces the default outright
+            _prefillSamples++;
+            PrefillMsPerToken = _prefillSamples == 1 && !PrefillCostLearned ? sample : PrefillMsPerToken + (sample - PrefillMsPerToken) / (_prefillSamples + 1);
             PrefillCostLearned = true;
             return;
         }
         sample = Math.Clamp(sample, PrefillMsPerToken / 2, PrefillMsPerToken * 2);
         PrefillMsPerToken += rate * (sample - PrefillMsPerToken);
     }
+
+    public const int WarmupSamples = 4;
+
+    private int _prefillSamples;
 
     public const int MinTokensToLearnFrom = 64;
 

@@ -13,6 +13,7 @@ namespace Mesh.Coordinator.Registry;
 public sealed partial class EngineRegistry
 {
     private readonly ConcurrentDictionary<string, EngineEntry> _engines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _localModels = new(StringComparer.Ordinal);
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<EngineRegistry> _logger;
@@ -28,7 +29,7 @@ public sealed partial class EngineRegistry
             {
                 Id = backend.Name,
                 Epoch = 0,
-                Url = backend.Url.TrimEnd('/'),
+                Url = BaseUrl(backend.Url),
                 Tier = backend.Tier,
                 Model = backend.Model ?? "*",
                 KvCapacityBlocks = 0,
@@ -47,6 +48,9 @@ public sealed partial class EngineRegistry
     /// <summary>An engine instance whose prefix metadata is no longer valid (a new epoch, or the engine is gone).</summary>
     public event Action<string, long>? InstanceRetired;
 
+    /// <summary>Raised when an engine (a new id) joins.</summary>
+    public event Action<EngineEntry>? EngineJoined;
+
     /// <summary>Raised for every heartbeat or report that claims an identity the registry does not confirm.</summary>
     public event Action<string>? UnknownSender;
 
@@ -56,11 +60,29 @@ public sealed partial class EngineRegistry
 
     public EngineEntry? Find(string id) => _engines.GetValueOrDefault(id);
 
+    /// <summary>Whether the mesh's own engines serve (or have served) this model, even if none is up right now.</summary>
+    public bool IsLocalModel(string model) => _localModels.ContainsKey(model);
+
+    /// <summary>
+    /// An engine serves its own model. A static backend serves the model it is configured with (<c>Model</c>), and,
+    /// when it is in the cloud tier or names no model, the mesh's own models too: it is their fallback, and requests are
+    /// rewritten to its model. A name nothing serves is a 404, never the cloud's problem.
+    /// </summary>
+    public bool Serves(EngineEntry engine, string model) => engine.IsStatic
+        ? string.Equals(engine.UpstreamModel, model, StringComparison.Ordinal)
+            || ((engine.Tier == EngineTier.Cloud || engine.UpstreamModel is null) && IsLocalModel(model))
+        : string.Equals(engine.Model, model, StringComparison.Ordinal);
+
+    /// <summary>Every model a client can ask for: the engines' and the static backends' own.</summary>
+    public IEnumerable<string> ServedModels => _localModels.Keys.Concat(_engines.Values.Where(e => e.IsStatic && e.UpstreamModel is not null).Select(e => e.UpstreamModel!))
+        .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
     /// <summary>
     /// Applies the full set of heartbeat keys read from Redis: adds new engines, renews epochs, and removes
-    /// engines whose key expired. Engines not seen are removed only when <paramref name="complete"/> (a full scan).
+    /// engines whose key expired. Engines not seen are removed only when <paramref name="complete"/> (a full scan),
+    /// and not those whose key exists but held nothing verifiable (<paramref name="present"/>).
     /// </summary>
-    public void ApplyKeys(IReadOnlyCollection<EngineHeartbeat> heartbeats, bool complete)
+    public void ApplyKeys(IReadOnlyCollection<EngineHeartbeat> heartbeats, bool complete, IReadOnlySet<string>? present = null)
     {
         var now = _time.GetUtcNow();
         foreach (var heartbeat in heartbeats)
@@ -72,6 +94,10 @@ public sealed partial class EngineRegistry
             return;
         }
         var seen = heartbeats.Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+        if (present is not null)
+        {
+            seen.UnionWith(present);
+        }
         foreach (var entry in _engines.Values)
         {
             if (!entry.IsStatic && !seen.Contains(entry.Id) && _engines.TryRemove(entry.Id, out _))
@@ -131,7 +157,9 @@ public sealed partial class EngineRegistry
             };
             if (_engines.TryAdd(heartbeat.Id, entry))
             {
+                _localModels.TryAdd(heartbeat.Model, true);
                 LogAdded(heartbeat.Id, heartbeat.Epoch, heartbeat.Url, heartbeat.Tier);
+                EngineJoined?.Invoke(entry);
                 return;
             }
             entry = _engines[heartbeat.Id];
@@ -149,6 +177,7 @@ public sealed partial class EngineRegistry
         }
         entry.Update(heartbeat);
         entry.LastHeartbeatAt = now;
+        _localModels.TryAdd(heartbeat.Model, true);
         if (heartbeat.Epoch > previous)
         {
             LogNewEpoch(heartbeat.Id, previous, heartbeat.Epoch);
@@ -160,6 +189,13 @@ public sealed partial class EngineRegistry
     {
         LogUnknownSender(source, id, epoch);
         UnknownSender?.Invoke(source);
+    }
+
+    /// <summary>A backend URL with or without its <c>/v1</c>: the proxy appends <c>/v1/...</c> paths.</summary>
+    private static string BaseUrl(string url)
+    {
+        var trimmed = url.TrimEnd('/');
+        return trimmed.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? trimmed[..^3] : trimmed;
     }
 
     private CircuitBreaker NewBreaker() =>

@@ -27,23 +27,30 @@ public sealed partial class HttpEngineDiscovery(
             return;
         }
         using var timer = new PeriodicTimer(options.Value.RegistryRefreshInterval);
-        var client = engines.Client;
         do
         {
-            var beats = await Task.WhenAll(urls.Select(url => PollAsync(client, url, stoppingToken)));
+            var beats = await Task.WhenAll(urls.Select(url => PollAsync(engines, url, stoppingToken)));
             registry.ApplyKeys([.. beats.OfType<EngineHeartbeat>()], complete: true);
         }
         while (!stoppingToken.IsCancellationRequested && await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default));
     }
 
-    private static async Task<EngineHeartbeat?> PollAsync(HttpClient client, string url, CancellationToken stoppingToken)
+    /// <summary>The engine's heartbeat, at the configured URL (the one polled, whatever the engine says of itself).</summary>
+    private static async Task<EngineHeartbeat?> PollAsync(Proxy.EngineHttpClient engines, string url, CancellationToken stoppingToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(PollTimeout);
         try
         {
-            var heartbeat = await client.GetFromJsonAsync(new Uri(url + "/v1/engine/heartbeat"), RegistryJsonContext.Default.EngineHeartbeat, timeout.Token);
-            return heartbeat is null ? null : heartbeat with { Url = string.IsNullOrEmpty(heartbeat.Url) ? url : heartbeat.Url };
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(url + "/v1/engine/heartbeat"));
+            if (engines.EngineApiKey is { } key)
+            {
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            }
+            using var response = await engines.Client.SendAsync(request, timeout.Token);
+            response.EnsureSuccessStatusCode();
+            var heartbeat = await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.EngineHeartbeat, timeout.Token);
+            return heartbeat is null ? null : heartbeat with { Url = url };
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException)
         {

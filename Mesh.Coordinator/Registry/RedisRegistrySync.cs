@@ -12,10 +12,17 @@ namespace Mesh.Coordinator.Registry;
 /// it is applied at once; not confirmed, it is an unknown sender. While Redis is unreachable the registry is left
 /// as it is: engines keep serving. A Redis that comes back may be empty (restarted without persistence) until the
 /// engines' next beats, so for a grace period after reconnecting a missing key does not remove its engine.
+/// <para>
+/// With a mesh secret, only heartbeats whose signature holds are read at all (<see cref="HeartbeatSigner"/>), and only
+/// recent ones (sent within <see cref="CoordinatorOptions.HeartbeatMaxAge"/>): a forged or replayed heartbeat, in a key
+/// or on the channel, is dropped and counted as an unknown sender. A key that holds something unverifiable does not
+/// remove the engine it names (someone overwrote it; the engine's next beat restores it), nor add one.
+/// </para>
 /// </summary>
 public sealed partial class RedisRegistrySync(
     IConnectionMultiplexer redis,
     EngineRegistry registry,
+    HeartbeatSigner signer,
     IOptions<CoordinatorOptions> options,
     TimeProvider time,
     ILogger<RedisRegistrySync> logger) : BackgroundService
@@ -50,18 +57,9 @@ public sealed partial class RedisRegistrySync(
 
     private async Task OnMessageAsync(RedisValue message)
     {
-        EngineHeartbeat? heartbeat;
-        try
+        if (Read(message.ToString()) is not { } heartbeat)
         {
-            heartbeat = JsonSerializer.Deserialize(message.ToString(), RegistryJsonContext.Default.EngineHeartbeat);
-        }
-        catch (JsonException)
-        {
-            heartbeat = null;
-        }
-        if (heartbeat is null)
-        {
-            registry.RejectHeartbeat("(unparseable)", 0);
+            registry.RejectHeartbeat("(unverified)", 0);
             return;
         }
         if (registry.OnHeartbeatMessage(heartbeat) != HeartbeatVerdict.NeedsVerification)
@@ -69,7 +67,7 @@ public sealed partial class RedisRegistrySync(
             return;
         }
         var registered = await ReadKeyAsync(heartbeat.Id);
-        if (registered is not null && registered.Epoch == heartbeat.Epoch)
+        if (registered is not null && registered.Epoch == heartbeat.Epoch && registered.Url == heartbeat.Url)
         {
             registry.ApplyKeys([registered], complete: false);
         }
@@ -99,14 +97,25 @@ public sealed partial class RedisRegistrySync(
             }
             var values = keys.Count == 0 ? [] : await db.StringGetAsync([.. keys]);
             var heartbeats = new List<EngineHeartbeat>(values.Length);
-            foreach (var value in values)
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < values.Length; i++)
             {
-                if (value.HasValue && TryParse(value.ToString()) is { } heartbeat)
+                if (!values[i].HasValue)
+                {
+                    continue;
+                }
+                var id = ((string)keys[i]!)[RedisKeys.EnginePrefix.Length..];
+                present.Add(id);
+                if (Read(values[i].ToString()) is { } heartbeat && heartbeat.Id == id)
                 {
                     heartbeats.Add(heartbeat);
                 }
+                else
+                {
+                    registry.RejectHeartbeat(id, 0);
+                }
             }
-            registry.ApplyKeys(heartbeats, complete: time.GetUtcNow() >= _graceUntil);
+            registry.ApplyKeys(heartbeats, complete: time.GetUtcNow() >= _graceUntil, present);
             if (_failing)
             {
                 _failing = false;
@@ -134,7 +143,7 @@ public sealed partial class RedisRegistrySync(
         try
         {
             var value = await redis.GetDatabase().StringGetAsync(RedisKeys.Engine(engineId));
-            return value.HasValue ? TryParse(value.ToString()) : null;
+            return value.HasValue ? Read(value.ToString()) : null;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -142,16 +151,27 @@ public sealed partial class RedisRegistrySync(
         }
     }
 
-    private static EngineHeartbeat? TryParse(string json)
+    /// <summary>A heartbeat whose signature holds (when the mesh has a secret), that parses, and that was sent recently.</summary>
+    private EngineHeartbeat? Read(string value)
     {
+        if (!signer.TryVerify(value, out var json, out _))
+        {
+            return null;
+        }
+        EngineHeartbeat? heartbeat;
         try
         {
-            return JsonSerializer.Deserialize(json, RegistryJsonContext.Default.EngineHeartbeat);
+            heartbeat = JsonSerializer.Deserialize(json, RegistryJsonContext.Default.EngineHeartbeat);
         }
         catch (JsonException)
         {
             return null;
         }
+        if (heartbeat is null || (signer.Enabled && Math.Abs(time.GetUtcNow().ToUnixTimeMilliseconds() - heartbeat.SentAtUnixMs) > options.Value.HeartbeatMaxAge.TotalMilliseconds))
+        {
+            return null;
+        }
+        return heartbeat;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable for the engine registry ({Reason}); routing to the engines already known.")]

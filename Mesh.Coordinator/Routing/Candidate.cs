@@ -6,7 +6,8 @@ namespace Mesh.Coordinator.Routing;
 /// <summary>
 /// One engine as the router saw it for one request: the blocks of the prompt it holds, what its cache protects,
 /// and the predicted time to first token (queue wait plus uncached prompt tokens times its prefill cost). A policy
-/// adds the placement terms and the score it ranks by.
+/// adds the placement terms and the score it ranks by. <see cref="PrefillingSamePrefix"/>: a prompt with the same first
+/// block is being prefilled there right now, so the engine may report only the part of the prefix computed so far.
 /// </summary>
 public sealed record Candidate(
     EngineEntry Engine,
@@ -18,7 +19,8 @@ public sealed record Candidate(
     bool CostLearned,
     double QueueMs,
     double PrefillMs,
-    bool Saturated)
+    bool Saturated,
+    bool PrefillingSamePrefix = false)
 {
     public string Id => Engine.Id;
 

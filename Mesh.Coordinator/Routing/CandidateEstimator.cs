@@ -10,7 +10,8 @@ namespace Mesh.Coordinator.Routing;
 /// queue_ms       = pending_prefill_tokens × prefill_ms_per_token + max(0, load − slots + 1) × service_ms / slots
 /// </code>
 /// <c>uncached_tokens</c> is the prompt minus the blocks the index says the engine holds; <c>pending_prefill_tokens</c>
-/// the prefill this coordinator has sent there and not yet seen a first token for; <c>load</c> the larger of the
+/// the prefill that every coordinator has sent there and not yet seen a first token for (the index shares it; without
+/// the index, what this coordinator alone has sent); <c>load</c> the larger of the
 /// engine's reported requests and this coordinator's in flight; <c>service_ms</c> the learned time a request holds a slot.
 /// An engine that has not measured its prefill cost yet is estimated at the median of those that have, so that a new
 /// engine is compared on its load and cache, not on a guess.
@@ -31,9 +32,10 @@ public static class CandidateEstimator
             var uncached = promptTokens - cachedTokens;
             var slots = engine.Slots;
             var queued = Math.Max(0, engine.Load - slots + 1);
-            var queueMs = engine.PendingPrefillTokens * cost + queued * engine.ServiceMs / slots;
+            var pending = Math.Max(match.PendingPrefillTokens, engine.PendingPrefillTokens);
+            var queueMs = pending * cost + queued * engine.ServiceMs / slots;
             candidates.Add(new Candidate(engine, match.MatchedBlocks, cachedTokens, uncached, match.ProtectedBlocks, cost, engine.PrefillCostLearned,
-                queueMs, Math.Max(1, uncached) * cost, Saturated: queued > 0));
+                queueMs, Math.Max(1, uncached) * cost, Saturated: queued > 0, match.PrefillingSamePrefix));
         }
         return candidates;
     }

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Coordinator.Routing;
 
 /// <summary>
-/// Picks the engines for one request: those whose circuit allows it, that serve the model and that the tier policy
-/// admits; one prefix-index lookup for all of them when the policy uses it; each one's predicted cost
+/// Picks the engines for one request: those whose circuit allows it, that serve the model, that the tier policy
+/// admits (and only static backends for a request that asks what the mesh's engines cannot do); one prefix-index lookup for all of them when the policy uses it; each one's predicted cost
 /// (<see cref="CandidateEstimator"/>); the policy's ranking; then the tiers' order (<see cref="TierSelector"/>).
 /// </summary>
 public sealed class Router(EngineRegistry registry, IPrefixIndex prefixIndex, IOptions<CoordinatorOptions> options)
@@ -15,10 +15,10 @@ public sealed class Router(EngineRegistry registry, IPrefixIndex prefixIndex, IO
 
     public async ValueTask<RoutingDecision> DecideAsync(
         IRoutingPolicy policy, TierPolicy tierPolicy, string model, int promptTokens, ReadOnlyMemory<ulong> blockHashes,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool staticBackendsOnly = false)
     {
         var eligible = registry.Engines
-            .Where(e => e.Breaker.AllowsRouting && ServesModel(e, model) && TierSelector.Allows(tierPolicy, e.Tier))
+            .Where(e => e.Breaker.AllowsRouting && registry.Serves(e, model) && TierSelector.Allows(tierPolicy, e.Tier) && (e.IsStatic || !staticBackendsOnly))
             .ToList();
         if (eligible.Count == 0)
         {
@@ -55,6 +55,4 @@ public sealed class Router(EngineRegistry registry, IPrefixIndex prefixIndex, IO
         return matches;
     }
 
-    private static bool ServesModel(EngineEntry engine, string model) =>
-        engine.IsStatic || string.Equals(engine.Model, model, StringComparison.Ordinal);
 }

@@ -4,16 +4,17 @@ using Mesh.Contracts.Telemetry;
 namespace Mesh.Coordinator.Telemetry;
 
 /// <summary>
-/// The coordinator's instruments, created once. Names are DESIGN.md's (a Prometheus scrape adds <c>_total</c> and
-/// <c>_seconds</c>); routing counters carry <c>policy</c>, <c>engine</c> and <c>tier</c>.
+/// The coordinator's instruments, created once, each with its unit (a Prometheus scrape adds <c>_total</c> to counters and
+/// <c>_seconds</c> to instruments in seconds; <c>docs/metrics.md</c> has the table). Routing counters carry <c>policy</c>,
+/// <c>engine</c> and <c>tier</c>. Counters are in the scrape from the start with real labels: those without labels at
+/// once, the per-engine ones at zero as each engine joins, never as a label-less series beside the labelled ones.
 /// </summary>
 public sealed class CoordinatorMetrics
 {
     private static readonly double[] SecondsBuckets =
         [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-    private static readonly double[] MillisecondsBuckets =
-        [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
+    private static readonly double[] RequestSecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
     private static readonly double[] CountBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 
@@ -32,52 +33,71 @@ public sealed class CoordinatorMetrics
     private readonly Counter<long> _observedCachedTokens;
     private readonly Histogram<double> _routingLatency;
     private readonly Histogram<double> _processingLatency;
-    private readonly Histogram<double> _latencyMs;
-    private readonly Histogram<double> _timeToFirstTokenMs;
+    private readonly Histogram<double> _latency;
+    private readonly Histogram<double> _timeToFirstToken;
     private readonly Histogram<double> _tokensStreamed;
     private readonly Histogram<double> _tokensPerSecond;
-    private readonly Histogram<double> _totalTimeMs;
+    private readonly Histogram<double> _totalTime;
     private readonly Histogram<double> _predictionError;
+    private Func<int> _activeEngines = () => 0;
 
-    public CoordinatorMetrics(IMeterFactory meterFactory, Registry.EngineRegistry registry)
+    public CoordinatorMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MetricNames.CoordinatorMeter);
-        _cacheHit = meter.CreateCounter<long>(MetricNames.RoutingCacheHit, null, "Routing decisions that found a cached prefix on the chosen engine.");
-        _cacheMiss = meter.CreateCounter<long>(MetricNames.RoutingCacheMiss, null, "Routing decisions that found none.");
-        _staleDetected = meter.CreateCounter<long>(MetricNames.RoutingStaleDetected, null, "Metadata promised cached tokens the engine did not have.");
-        _invalidMessage = meter.CreateCounter<long>(MetricNames.InvalidMessage, null, "Requests rejected as malformed.");
-        _internalError = meter.CreateCounter<long>(MetricNames.InternalError, null, "Failures of the coordinator's own.");
-        _unknownSender = meter.CreateCounter<long>(MetricNames.UnknownSender, null, "Heartbeats or reports from an unknown engine id or epoch.");
-        _engineUnreachable = meter.CreateCounter<long>(MetricNames.EngineUnreachable, null, "Engine calls that failed to connect, timed out or broke off.");
-        _allEnginesExhausted = meter.CreateCounter<long>(MetricNames.AllEnginesExhausted, null, "Requests for which every candidate engine failed.");
-        _decisions = meter.CreateCounter<long>(TraceAttributes.RoutingDecisionsMetric, null, "Routing decisions by policy, reason and engine.");
-        _migrations = meter.CreateCounter<long>("coordinator_stream_migrations", null, "Streams continued on another engine after theirs failed.");
-        _prefixIndexRoundTrips = meter.CreateCounter<long>("coordinator_prefix_index_round_trips", null, "Round trips to the prefix index, by operation.");
-        _predictedCachedTokens = meter.CreateCounter<long>("routing_predicted_cached_tokens", null, "Cached prompt tokens the index predicted on the chosen engine.");
-        _observedCachedTokens = meter.CreateCounter<long>("routing_observed_cached_tokens", null, "Cached prompt tokens the engine reported using.");
+        _cacheHit = meter.CreateCounter<long>(MetricNames.RoutingCacheHit, "{request}", "Requests whose engine served part of the prompt from its cache, as it reported.");
+        _cacheMiss = meter.CreateCounter<long>(MetricNames.RoutingCacheMiss, "{request}", "Requests whose engine reported no cached prompt tokens.");
+        _staleDetected = meter.CreateCounter<long>(MetricNames.RoutingStaleDetected, "{request}", "Metadata promised cached tokens the engine did not have.");
+        _invalidMessage = meter.CreateCounter<long>(MetricNames.InvalidMessage, "{request}", "Requests rejected as malformed, by error code.");
+        _internalError = meter.CreateCounter<long>(MetricNames.InternalError, "{error}", "Failures of the coordinator's own.");
+        _unknownSender = meter.CreateCounter<long>(MetricNames.UnknownSender, "{message}", "Heartbeats or reports that no registered, verified engine instance sent.");
+        _engineUnreachable = meter.CreateCounter<long>(MetricNames.EngineUnreachable, "{call}", "Engine calls that failed to connect, timed out or broke off.");
+        _allEnginesExhausted = meter.CreateCounter<long>(MetricNames.AllEnginesExhausted, "{request}", "Requests for which every candidate engine failed.");
+        _decisions = meter.CreateCounter<long>(TraceAttributes.RoutingDecisionsMetric, "{decision}", "Routing decisions by policy, reason and engine.");
+        _migrations = meter.CreateCounter<long>("coordinator_stream_migrations", "{stream}", "Streams continued on another engine after theirs failed.");
+        _prefixIndexRoundTrips = meter.CreateCounter<long>("coordinator_prefix_index_round_trips", "{call}", "Round trips to the prefix index, by operation.");
+        _predictedCachedTokens = meter.CreateCounter<long>("routing_predicted_cached_tokens", "{token}", "Cached prompt tokens the index predicted on the chosen engine.");
+        _observedCachedTokens = meter.CreateCounter<long>("routing_observed_cached_tokens", "{token}", "Cached prompt tokens the engine reported using.");
         _predictionError = meter.CreateHistogram(
-            "routing_prediction_error_tokens", (string?)null, "Predicted minus observed cached tokens per request (0 is a perfect prediction).",
+            "routing_prediction_error_tokens", "{token}", "Predicted minus observed cached tokens per request (0 is a perfect prediction).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [-256, -64, -16, 0, 16, 64, 256, 1024] });
         _routingLatency = meter.CreateHistogram(MetricNames.RoutingLatency, "s", "Time to pick an engine.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
         _processingLatency = meter.CreateHistogram(MetricNames.MessageProcessingLatency, "s", "Time to handle one request end to end.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
-        _latencyMs = Figure(meter, MetricNames.LatencyMs, "Engine call start to last token, ms.", MillisecondsBuckets);
-        _timeToFirstTokenMs = Figure(meter, MetricNames.TimeToFirstTokenMs, "Request arrival to first token sent, ms.", MillisecondsBuckets);
-        _tokensStreamed = Figure(meter, MetricNames.TokensStreamed, "Completion tokens sent per request.", CountBuckets);
-        _tokensPerSecond = Figure(meter, MetricNames.TokensPerSecond, "Streaming rate after the first token.", CountBuckets);
-        _totalTimeMs = Figure(meter, MetricNames.TotalTimeMs, "Request arrival to response complete, ms.", MillisecondsBuckets);
-        meter.CreateObservableGauge(MetricNames.ActiveEngines, () => registry.RoutableCount, null, "Engines currently routable.");
+        _latency = Figure(meter, MetricNames.Latency, "s", "Engine call start to last token (MoFA's latency_ms, in seconds).", RequestSecondsBuckets);
+        _timeToFirstToken = Figure(meter, MetricNames.TimeToFirstToken, "s", "Request arrival to first token sent (MoFA's time_to_first_token_ms, in seconds).", RequestSecondsBuckets);
+        _tokensStreamed = Figure(meter, MetricNames.TokensStreamed, "{token}", "Completion tokens sent per request.", CountBuckets);
+        _tokensPerSecond = Figure(meter, MetricNames.TokensPerSecond, "{token}/s", "Streaming rate after the first token.", CountBuckets);
+        _totalTime = Figure(meter, MetricNames.TotalTime, "s", "Request arrival to response complete (MoFA's total_time_ms, in seconds).", RequestSecondsBuckets);
+        meter.CreateObservableGauge(MetricNames.ActiveEngines, () => _activeEngines(), "{engine}", "Engines currently routable.");
 
-        // Every counter of DESIGN.md is in the scrape from the start, not only after its first event.
-        foreach (var counter in new[] { _cacheHit, _cacheMiss, _staleDetected, _invalidMessage, _internalError, _unknownSender, _engineUnreachable, _allEnginesExhausted })
+        _internalError.Add(0);
+        foreach (var source in new[] { "heartbeat", "heartbeat_key", "report" })
         {
-            counter.Add(0);
+            _unknownSender.Add(0, new KeyValuePair<string, object?>("source", source));
         }
+        _invalidMessage.Add(0, new KeyValuePair<string, object?>("reason", "invalid_request_error"));
     }
 
-    private static Histogram<double> Figure(Meter meter, string name, string description, double[] buckets) =>
-        meter.CreateHistogram(name, (string?)null, description, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
+    /// <summary>What the active-engines gauge reads.</summary>
+    public void ObserveActiveEngines(Func<int> count) => _activeEngines = count;
+
+    /// <summary>Puts an engine's routing counters in the scrape at zero, for each policy, as it joins.</summary>
+    public void EngineJoined(string engine, string tier, IEnumerable<string> policies)
+    {
+        foreach (var policy in policies)
+        {
+            var tags = Tags(policy, engine, tier);
+            _cacheHit.Add(0, tags);
+            _cacheMiss.Add(0, tags);
+            _staleDetected.Add(0, tags);
+            _allEnginesExhausted.Add(0, new("policy", policy), new("tier_policy", Contracts.Routing.TierPolicyNames.LocalFirstWithCloudFallback));
+        }
+        _engineUnreachable.Add(0, new("engine", engine), new("tier", tier), new("reason", "unreachable"));
+    }
+
+    private static Histogram<double> Figure(Meter meter, string name, string unit, string description, double[] buckets) =>
+        meter.CreateHistogram(name, unit, description, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = buckets });
 
     public void CacheLookup(bool hit, string policy, string engine, string tier)
     {
@@ -123,11 +143,11 @@ public sealed class CoordinatorMetrics
     public void RequestFigures(in RequestFigures figures, string policy, string engine, string tier)
     {
         var tags = Tags(policy, engine, tier);
-        _latencyMs.Record(figures.LatencyMs, tags);
-        _timeToFirstTokenMs.Record(figures.TimeToFirstTokenMs, tags);
+        _latency.Record(figures.LatencyMs / 1000, tags);
+        _timeToFirstToken.Record(figures.TimeToFirstTokenMs / 1000, tags);
         _tokensStreamed.Record(figures.TokensStreamed, tags);
         _tokensPerSecond.Record(figures.TokensPerSecond, tags);
-        _totalTimeMs.Record(figures.TotalTimeMs, tags);
+        _totalTime.Record(figures.TotalTimeMs / 1000, tags);
     }
 
     private static System.Diagnostics.TagList Tags(string policy, string engine, string tier) =>

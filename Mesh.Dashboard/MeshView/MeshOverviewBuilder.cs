@@ -20,12 +20,21 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
         MetricNames.EngineUnreachable, MetricNames.AllEnginesExhausted,
     ];
 
-    private static readonly (string Name, string Label, string Unit)[] LatencyHistograms =
+    /// <summary>The per-request figures, recorded in seconds (and tokens per second), shown in milliseconds.</summary>
+    private static readonly (string Name, string Label, string Unit, double Scale)[] LatencyHistograms =
     [
-        (MetricNames.TimeToFirstTokenMs, "Time to first token", "ms"),
-        (MetricNames.LatencyMs, "Latency", "ms"),
-        (MetricNames.TotalTimeMs, "Total time", "ms"),
-        (MetricNames.TokensPerSecond, "Tokens per second", "tok/s"),
+        (MetricNames.TimeToFirstToken, "Time to first token", "ms", 1000),
+        (MetricNames.Latency, "Latency", "ms", 1000),
+        (MetricNames.TotalTime, "Total time", "ms", 1000),
+        (MetricNames.TokensPerSecond, "Tokens per second", "tok/s", 1),
+    ];
+
+    /// <summary>A resource that reports any of these is shown as an engine, whatever its meter is called.</summary>
+    private static readonly string[] EngineInstruments =
+    [
+        MetricNames.EngineKvBlocksUsed, MetricNames.EngineKvBlocksCached, MetricNames.EngineKvBlocksCapacity, MetricNames.EngineRunningSequences,
+        MetricNames.EngineWaitingSequences, MetricNames.EnginePrefillTokensPerSecond, MetricNames.EngineDecodeTokensPerSecond,
+        MetricNames.EnginePromptTokens, MetricNames.EngineCachedPromptTokens, MetricNames.EngineGeneratedTokens, MetricNames.EngineTimeToFirstToken,
     ];
 
     public MeshOverview Build(int requestLimit = 25, TimeSpan? rateWindow = null)
@@ -59,7 +68,7 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
             StaleDetected = Counter(MetricNames.RoutingStaleDetected, stale, window),
             CacheHitRatio = Ratio(hitRate.RecentIncrease, missRate.RecentIncrease) ?? Ratio(hitRate.Total, missRate.Total),
             Failures = [.. FailureCounters.Select(name => Counter(name, Snapshot(name, from), window))],
-            Latencies = [.. LatencyHistograms.Select(histogram => Latency(histogram.Name, histogram.Label, histogram.Unit, Snapshot(histogram.Name, from), window))],
+            Latencies = [.. LatencyHistograms.Select(histogram => Latency(histogram.Name, histogram.Label, histogram.Unit, histogram.Scale, Snapshot(histogram.Name, from), window))],
             DecisionHistory = BuildDecisionHistory(decisions),
             CacheHistory =
             [
@@ -127,7 +136,7 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
             .Select(group => new ChartSeries(group.Key, ChartAggregation.Sum(
                 group.Select(pair => MetricMath.Rates(pair.Series.Points, pair.Instrument.Instrument.Temporality)), HistoryBucket)))];
 
-    private static LatencySummary Latency(string name, string label, string unit, IReadOnlyList<MetricInstrumentSnapshot> instruments, TimeSpan window)
+    private static LatencySummary Latency(string name, string label, string unit, double scale, IReadOnlyList<MetricInstrumentSnapshot> instruments, TimeSpan window)
     {
         MetricDistribution? merged = null;
         foreach (var (instrument, series) in AllSeries(instruments))
@@ -145,7 +154,8 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
         }
         return merged is null
             ? new LatencySummary(name, label, unit, null, null, null, 0)
-            : new LatencySummary(name, label, unit, MetricMath.Percentile(merged, 0.5), MetricMath.Percentile(merged, 0.9), MetricMath.Percentile(merged, 0.99), merged.Count);
+            : new LatencySummary(name, label, unit, MetricMath.Percentile(merged, 0.5) * scale, MetricMath.Percentile(merged, 0.9) * scale,
+                MetricMath.Percentile(merged, 0.99) * scale, merged.Count);
     }
 
     private List<EngineStatus> BuildEngines(
@@ -153,7 +163,7 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
         IReadOnlyList<MeshRequest> requests, TimeSpan window, DateTimeOffset from)
     {
         // Engines that report: every resource with engine instruments, by instrument name.
-        var gauges = EngineInstrumentNames.All
+        var gauges = EngineInstruments
             .SelectMany(name => store.Metrics.SnapshotAcrossResources(name, from))
             .GroupBy(snapshot => snapshot.Instrument.Resource, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(
@@ -202,13 +212,13 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
                 Name = name,
                 Tier = tiers.GetValueOrDefault(name),
                 ReportsMetrics = byName is not null,
-                Running = Gauge(EngineInstrumentNames.RunningSequences),
-                Waiting = Gauge(EngineInstrumentNames.WaitingSequences),
-                KvBlocksUsed = Gauge(EngineInstrumentNames.KvBlocksUsed),
-                KvBlocksCached = Gauge(EngineInstrumentNames.KvBlocksCached),
-                KvBlocksTotal = Gauge(EngineInstrumentNames.KvBlocksTotal),
-                PrefillTokensPerSecond = Gauge(EngineInstrumentNames.PrefillTokensPerSecond),
-                DecodeTokensPerSecond = Gauge(EngineInstrumentNames.DecodeTokensPerSecond),
+                Running = Gauge(MetricNames.EngineRunningSequences),
+                Waiting = Gauge(MetricNames.EngineWaitingSequences),
+                KvBlocksUsed = Gauge(MetricNames.EngineKvBlocksUsed),
+                KvBlocksCached = Gauge(MetricNames.EngineKvBlocksCached),
+                KvBlocksTotal = Gauge(MetricNames.EngineKvBlocksCapacity),
+                PrefillTokensPerSecond = Gauge(MetricNames.EnginePrefillTokensPerSecond),
+                DecodeTokensPerSecond = Gauge(MetricNames.EngineDecodeTokensPerSecond),
                 PrefixCacheHitRate = PrefixHitRate(byName, window),
                 RoutedPerSecond = EngineIncrease(decisions, name, window) is { } routed ? routed.Amount / routed.Seconds : null,
                 RoutingHitRatio = RoutingHitRatio(EngineIncrease(hits, name, window), EngineIncrease(misses, name, window)),
@@ -238,8 +248,8 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
 
     private static double? PrefixHitRate(Dictionary<string, MetricInstrumentSnapshot>? byName, TimeSpan window)
     {
-        if (byName?.GetValueOrDefault(EngineInstrumentNames.PromptTokens) is not { } prompt
-            || byName.GetValueOrDefault(EngineInstrumentNames.CachedPromptTokens) is not { } cached)
+        if (byName?.GetValueOrDefault(MetricNames.EnginePromptTokens) is not { } prompt
+            || byName.GetValueOrDefault(MetricNames.EngineCachedPromptTokens) is not { } cached)
         {
             return null;
         }

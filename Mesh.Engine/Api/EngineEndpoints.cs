@@ -1,4 +1,6 @@
+using Mesh.Contracts.Http;
 using Mesh.Contracts.OpenAI;
+using Mesh.Contracts.Security;
 using Mesh.Contracts.Registry;
 using Microsoft.Extensions.Options;
 using Mesh.Engine.Model;
@@ -11,13 +13,18 @@ namespace Mesh.Engine.Api;
 
 public static class EngineEndpoints
 {
+    /// <summary>
+    /// The OpenAI endpoints and the engine's own. With a mesh secret, every <c>/v1</c> call needs the engine API key
+    /// derived from it (the coordinators send it); <c>/health</c>, <c>/alive</c> and <c>/metrics</c> stay open.
+    /// </summary>
     public static WebApplication MapEngineApi(this WebApplication app)
     {
-        var v1 = app.MapGroup("/v1");
+        var secret = app.Configuration[MeshSecret.ConfigurationKey];
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerTokenFilter(string.IsNullOrEmpty(secret) ? null : MeshSecret.EngineApiKey(secret)));
         v1.MapPost("/chat/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest));
+            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest)).AddEndpointFilter<JsonContentTypeFilter>();
         v1.MapPost("/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest));
+            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest)).AddEndpointFilter<JsonContentTypeFilter>();
         v1.MapGet("/models", ListModels);
         v1.MapGet("/engine/state", GetState);
         v1.MapGet("/engine/heartbeat", GetHeartbeat);

@@ -15,12 +15,12 @@ public sealed class GenerationPlanner(MeshTokenizer tokenizer, ModelInfo model, 
     public ApiError? TryPlan(GenerationRequest request, bool includeTokenIds, out GenerationPlan? plan)
     {
         plan = null;
-        var error = request switch
+        var error = (request switch
         {
             ChatCompletionRequest chat => RequestValidator.Validate(chat),
             CompletionRequest completion => RequestValidator.Validate(completion),
             _ => ApiError.InvalidRequest("Unsupported request."),
-        };
+        }) ?? EngineSupport.Check(request);
         if (error is not null)
         {
             return error;

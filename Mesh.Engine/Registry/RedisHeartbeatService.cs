@@ -8,8 +8,8 @@ namespace Mesh.Engine.Registry;
 
 /// <summary>
 /// Publishes the engine's identity and load to Redis every interval (a key with a TTL of a few intervals, and
-/// a message on the heartbeat channel), at once when the epoch changes, and deletes the key on graceful
-/// shutdown. Redis being down only delays the next beat: the engine keeps serving.
+/// a message on the heartbeat channel), signed with the mesh secret when there is one, at once when the epoch changes,
+/// and deletes the key on graceful shutdown. Redis being down only delays the next beat: the engine keeps serving.
 /// </summary>
 public sealed partial class RedisHeartbeatService(
     IConnectionMultiplexer redis,
@@ -17,6 +17,7 @@ public sealed partial class RedisHeartbeatService(
     EngineStatistics statistics,
     IOptions<EngineOptions> options,
     EngineAddress address,
+    HeartbeatSigner signer,
     ILogger<RedisHeartbeatService> logger) : BackgroundService
 {
     private readonly EngineOptions _options = options.Value;
@@ -64,7 +65,7 @@ public sealed partial class RedisHeartbeatService(
     private async Task BeatAsync()
     {
         var heartbeat = identity.ToHeartbeat(statistics, _options.MaxRunningSequences, _options.MaxWaitingSequences);
-        var json = JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat);
+        var json = signer.Sign(JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat));
         try
         {
             var db = redis.GetDatabase();

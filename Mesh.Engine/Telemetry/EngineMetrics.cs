@@ -18,22 +18,22 @@ public sealed class EngineMetrics
     public EngineMetrics(IMeterFactory meterFactory, EngineStatistics statistics)
     {
         var meter = meterFactory.Create(MetricNames.EngineMeter);
-        _promptTokens = meter.CreateCounter<long>("engine_prompt_tokens", "{token}", "Prompt tokens admitted.");
-        _cachedPromptTokens = meter.CreateCounter<long>("engine_cached_prompt_tokens", "{token}", "Prompt tokens served from the prefix cache.");
-        _generatedTokens = meter.CreateCounter<long>("engine_generated_tokens", "{token}", "Tokens generated.");
-        _requests = meter.CreateCounter<long>("engine_requests", "{request}", "Finished requests by finish reason.");
-        _preemptions = meter.CreateCounter<long>("engine_preemptions", "{sequence}", "Sequences preempted for KV space.");
-        _timeToFirstToken = meter.CreateHistogram<double>("engine_time_to_first_token", "s", "Enqueue to first token.");
-        _queueTime = meter.CreateHistogram<double>("engine_queue_time", "s", "Enqueue to admission.");
-        _decodeBatchSize = meter.CreateHistogram<int>("engine_decode_batch_size", "{sequence}", "Sequences per decode step.");
+        _promptTokens = meter.CreateCounter<long>(MetricNames.EnginePromptTokens, "{token}", "Prompt tokens admitted.");
+        _cachedPromptTokens = meter.CreateCounter<long>(MetricNames.EngineCachedPromptTokens, "{token}", "Prompt tokens served from the prefix cache.");
+        _generatedTokens = meter.CreateCounter<long>(MetricNames.EngineGeneratedTokens, "{token}", "Tokens generated.");
+        _requests = meter.CreateCounter<long>(MetricNames.EngineRequests, "{request}", "Finished requests by finish reason.");
+        _preemptions = meter.CreateCounter<long>(MetricNames.EnginePreemptions, "{sequence}", "Sequences preempted for KV space.");
+        _timeToFirstToken = meter.CreateHistogram<double>(MetricNames.EngineTimeToFirstToken, "s", "Enqueue to first token.");
+        _queueTime = meter.CreateHistogram<double>(MetricNames.EngineQueueTime, "s", "Enqueue to admission.");
+        _decodeBatchSize = meter.CreateHistogram<int>(MetricNames.EngineDecodeBatchSize, "{sequence}", "Sequences per decode step.");
 
-        meter.CreateObservableGauge("engine_kv_blocks_used", () => statistics.KvBlocksUsed, "{block}", "KV blocks held by sequences.");
-        meter.CreateObservableGauge("engine_kv_blocks_cached", () => statistics.KvBlocksCached, "{block}", "Reusable KV blocks no sequence holds.");
-        meter.CreateObservableGauge("engine_kv_blocks_total", () => statistics.KvBlocksTotal, "{block}", "KV-cache capacity.");
-        meter.CreateObservableGauge("engine_running_sequences", () => statistics.Running, "{sequence}", "Sequences being computed.");
-        meter.CreateObservableGauge("engine_waiting_sequences", () => statistics.Waiting, "{sequence}", "Sequences waiting for a slot.");
-        meter.CreateObservableGauge("engine_prefill_tokens_per_second", () => statistics.PrefillTokensPerSecond, "{token}/s", "Measured prefill speed.");
-        meter.CreateObservableGauge("engine_decode_tokens_per_second", () => statistics.DecodeTokensPerSecond, "{token}/s", "Measured decode throughput.");
+        meter.CreateObservableGauge(MetricNames.EngineKvBlocksUsed, () => statistics.KvBlocksUsed, "{block}", "KV blocks held by sequences.");
+        meter.CreateObservableGauge(MetricNames.EngineKvBlocksCached, () => statistics.KvBlocksCached, "{block}", "Reusable KV blocks no sequence holds.");
+        meter.CreateObservableGauge(MetricNames.EngineKvBlocksCapacity, () => statistics.KvBlocksTotal, "{block}", "KV-cache capacity.");
+        meter.CreateObservableGauge(MetricNames.EngineRunningSequences, () => statistics.Running, "{sequence}", "Sequences being computed.");
+        meter.CreateObservableGauge(MetricNames.EngineWaitingSequences, () => statistics.Waiting, "{sequence}", "Sequences waiting for a slot.");
+        meter.CreateObservableGauge(MetricNames.EnginePrefillTokensPerSecond, () => statistics.PrefillTokensPerSecond, "{token}/s", "Measured prefill speed.");
+        meter.CreateObservableGauge(MetricNames.EngineDecodeTokensPerSecond, () => statistics.DecodeTokensPerSecond, "{token}/s", "Measured decode throughput.");
     }
 
     public void Admitted(int promptTokens, int cachedTokens, double queueSeconds)

@@ -7,6 +7,7 @@ namespace Mesh.Hosting.ApplicationModel;
 public sealed class DistributedApplicationBuilder : IDistributedApplicationBuilder
 {
     private readonly List<Resource> _resources = [];
+    private readonly List<ParameterResource> _parameters = [];
     private DashboardSettings? _dashboardSettings;
 
     public DistributedApplicationBuilder(DistributedApplicationOptions options)
@@ -47,6 +48,22 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
         return new ResourceBuilder<T>(resource, this);
     }
 
+    public IReadOnlyList<ParameterResource> Parameters => _parameters;
+
+    public ParameterResource AddParameter(string name, bool secret = false)
+    {
+        var value = Configuration[$"Parameters:{name}"];
+        if (string.IsNullOrEmpty(value))
+        {
+            value = secret
+                ? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
+                : throw new InvalidOperationException($"The parameter '{name}' needs a value: set Parameters:{name}.");
+        }
+        var parameter = new ParameterResource(name, value, secret);
+        _parameters.Add(parameter);
+        return parameter;
+    }
+
     public IResourceBuilder<ProjectResource> AddDashboard(string name, string projectDirectory, DashboardSettings settings)
     {
         Dashboard = this.AddProject(name, projectDirectory).WithHttpHealthCheck("/health");
@@ -55,7 +72,7 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
     }
 
     public DistributedApplication Build() =>
-        new(_resources, Dashboard?.Resource, _dashboardSettings, BuildConfiguration, Options);
+        new(_resources, _parameters, Dashboard?.Resource, _dashboardSettings, BuildConfiguration, Options);
 
     /// <summary>The repository root: stamped into the AppHost at build time, else the folder above holding a solution file.</summary>
     private static string FindRoot(Assembly? entry)

@@ -17,6 +17,11 @@ public interface IDistributedApplicationBuilder
 
     IResourceBuilder<T> AddResource<T>(T resource) where T : Resource;
 
+    IReadOnlyList<ParameterResource> Parameters { get; }
+
+    /// <summary>A parameter from <c>Parameters:&lt;name&gt;</c>; a secret that is not configured is generated (32 random bytes, hex).</summary>
+    ParameterResource AddParameter(string name, bool secret = false);
+
     /// <summary>The dashboard, once added: every project then exports telemetry to it.</summary>
     IResourceBuilder<ProjectResource>? Dashboard { get; }
 

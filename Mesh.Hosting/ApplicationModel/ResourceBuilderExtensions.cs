@@ -24,6 +24,13 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>A parameter's value (masked on the dashboard when it is a secret).</summary>
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, ParameterResource parameter) where T : Resource
+    {
+        builder.Resource.Environment[name] = () => parameter.Value;
+        return builder;
+    }
+
     /// <summary>A value computed when the resource starts (a port or a URL known only then).</summary>
     public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, Func<string> value) where T : Resource
     {

@@ -37,6 +37,10 @@ public static class DistributedApplicationTestingBuilder
 
         public IResourceBuilder<T> AddResource<T>(T resource) where T : Resource => inner.AddResource(resource);
 
+        public IReadOnlyList<ParameterResource> Parameters => inner.Parameters;
+
+        public ParameterResource AddParameter(string name, bool secret = false) => inner.AddParameter(name, secret);
+
         public IResourceBuilder<ProjectResource> AddDashboard(string name, string projectDirectory, DashboardSettings settings) =>
             inner.AddDashboard(name, projectDirectory, settings);
 

@@ -12,13 +12,17 @@ internal sealed class LoadLoop(HttpClient client, Func<JsonObject> body, int wor
     private readonly CancellationTokenSource _stop = new();
     private Task[]? _workers;
 
-    public async Task WarmUpAsync(int requests)
+    public Task WarmUpAsync(int requests)
     {
         _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync))];
-        while (_results.Count < requests)
-        {
-            await Task.Delay(20);
-        }
+        return WaitForMoreAsync(requests);
+    }
+
+    /// <summary>Waits until <paramref name="requests"/> more requests have completed (successfully or not).</summary>
+    public Task WaitForMoreAsync(int requests)
+    {
+        var target = _results.Count + requests;
+        return Eventually.TrueAsync(() => _results.Count >= target, () => $"{_results.Count} of {target} requests completed");
     }
 
     public async Task<IReadOnlyList<LoadResult>> StopAsync()

@@ -14,10 +14,10 @@ public static class CoordinatorTestDoubles
     public static EngineRegistry Registry(TimeProvider time, CoordinatorOptions? options = null) =>
         new(Options.Create(options ?? new CoordinatorOptions()), time, NullLogger<EngineRegistry>.Instance);
 
-    public static CoordinatorMetrics Metrics(EngineRegistry registry)
+    public static CoordinatorMetrics Metrics()
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        return new CoordinatorMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), registry);
+        return new CoordinatorMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
     }
 
     public static EngineHeartbeat Heartbeat(string id, long epoch = 1, string tier = "local", int running = 0, int waiting = 0,

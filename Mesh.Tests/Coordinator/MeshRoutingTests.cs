@@ -142,16 +142,21 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         string[] bodies = ["{not json", "{\"messages\":[{\"role\":\"pirate\",\"content\":\"arr\"}]}", "{\"messages\":[]}", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":-1}"];
         foreach (var body in bodies)
         {
-            using var response = await mesh.A.Client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(body));
+            using var response = await mesh.A.Client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("invalid_request_error", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]);
         }
         string[] completions = ["{\"prompt\":\"\",\"max_tokens\":1}", "{\"prompt\":[\"\"],\"max_tokens\":1}", "{\"prompt\":\"hi\",\"max_tokens\":2147483647}"];
         foreach (var body in completions)
         {
-            using var response = await mesh.A.Client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(body));
+            using var response = await mesh.A.Client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("invalid_request_error", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]);
+        }
+        using (var plainText = await mesh.A.Client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(OpenAIClient.Chat("hi", 2).ToJsonString())))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, plainText.StatusCode); // a cross-site form or text/plain post runs nothing
+            Assert.Equal("unsupported_media_type", (string?)JsonNode.Parse(await plainText.Content.ReadAsStringAsync())!["error"]!["code"]);
         }
         using (var unknownPolicy = await mesh.A.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("s", "q"), (MeshHeaders.Policy, "fastest"))))
         {
@@ -176,10 +181,11 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         var scrape = await PrometheusScrape.ReadAsync(mesh.A.Client);
         Assert.All(MetricNames.PrometheusNames, name =>
             Assert.True(scrape.Has(name) || scrape.Has(name + "_bucket"), $"{name} is missing from /metrics"));
-        foreach (var figure in new[] { MetricNames.LatencyMs, MetricNames.TimeToFirstTokenMs, MetricNames.TokensStreamed, MetricNames.TokensPerSecond, MetricNames.TotalTimeMs })
+        foreach (var figure in new[] { "mesh_latency_seconds", "mesh_time_to_first_token_seconds", "mesh_tokens_streamed", "mesh_tokens_per_second", "mesh_total_time_seconds" })
         {
-            Assert.True(scrape.Has(figure + "_bucket"), $"{figure} is missing");
+            Assert.True(scrape.Has(figure + "_bucket"), $"{figure} is missing:\n{scrape.Text}");
         }
+        Assert.DoesNotMatch("(?m)^(routing_cache_hit_total|routing_cache_miss_total|coordinator_engine_unreachable_total) ", scrape.Text); // no label-less series
         Assert.Contains("routing_cache_miss_total{", scrape.Text, StringComparison.Ordinal);
         Assert.Matches("routing_cache_(hit|miss)_total\\{[^}]*engine=\"engine-[a-z]+\"[^}]*policy=\"prefix_aware\"", scrape.Text);
     }

@@ -6,7 +6,7 @@ namespace Mesh.Tests.Coordinator;
 /// <summary>
 /// The semantics every prefix index must have, run against the embedded index and against a real redis-server:
 /// longest-prefix lookup, TTL expiration, refresh, cap-based eviction (tail before head, one-off before reused),
-/// the protected share, stale reset, epochs.
+/// the protected share, epochs.
 /// </summary>
 public abstract class PrefixIndexContract
 {
@@ -30,8 +30,8 @@ public abstract class PrefixIndexContract
         var a = Engine("a");
         var b = Engine("b");
         var prompt = Blocks(6, 1);
-        await index.RecordAsync(a, prompt.AsMemory(0, 4), 0, false, default);
-        await index.RecordAsync(b, prompt.AsMemory(0, 2), 0, false, default);
+        await index.RecordAsync(a, prompt.AsMemory(0, 4), 0, null, default);
+        await index.RecordAsync(b, prompt.AsMemory(0, 2), 0, null, default);
 
         var matched = await MatchedAsync(index, [a, b, Engine("c")], prompt);
 
@@ -45,11 +45,11 @@ public abstract class PrefixIndexContract
         var engine = Engine("ttl");
         var old = Blocks(3, 2);
         var refreshed = Blocks(3, 3);
-        await index.RecordAsync(engine, old, 0, false, default);
-        await index.RecordAsync(engine, refreshed, 0, false, default);
+        await index.RecordAsync(engine, old, 0, null, default);
+        await index.RecordAsync(engine, refreshed, 0, null, default);
 
         Time.Advance(Ttl * 0.6);
-        await index.RecordAsync(engine, refreshed, 0, false, default);
+        await index.RecordAsync(engine, refreshed, 0, null, default);
         Time.Advance(Ttl * 0.6);
 
         Assert.Equal(new[] { 0 }, await MatchedAsync(index, [engine], old));
@@ -63,9 +63,9 @@ public abstract class PrefixIndexContract
         var engine = Engine("cap", capacity: 5);
         var first = Blocks(4, 4);
         var second = Blocks(3, 5);
-        await index.RecordAsync(engine, first, 0, false, default);
+        await index.RecordAsync(engine, first, 0, null, default);
         Time.Advance(TimeSpan.FromSeconds(1));
-        await index.RecordAsync(engine, second, 0, false, default);
+        await index.RecordAsync(engine, second, 0, null, default);
 
         Assert.Equal(5, await index.CountAsync(engine, default));
         Assert.Equal(new[] { 3 }, await MatchedAsync(index, [engine], second));
@@ -79,24 +79,10 @@ public abstract class PrefixIndexContract
         var engine = Engine("flood", capacity: 32);
         for (var i = 0; i < 40; i++)
         {
-            await index.RecordAsync(engine, Blocks(8, 100 + (ulong)i), 0, false, default);
+            await index.RecordAsync(engine, Blocks(8, 100 + (ulong)i), 0, null, default);
             Time.Advance(TimeSpan.FromMilliseconds(10));
         }
         Assert.Equal(32, await index.CountAsync(engine, default));
-    }
-
-    [Fact]
-    public async Task Forgetting_others_replaces_every_entry_of_the_engine()
-    {
-        var index = CreateIndex();
-        var engine = Engine("stale");
-        var before = Blocks(4, 6);
-        var now = Blocks(2, 7);
-        await index.RecordAsync(engine, before, 0, false, default);
-        await index.RecordAsync(engine, now, 0, true, default);
-
-        Assert.Equal(new[] { 0 }, await MatchedAsync(index, [engine], before));
-        Assert.Equal(new[] { 2 }, await MatchedAsync(index, [engine], now));
     }
 
     [Fact]
@@ -105,13 +91,13 @@ public abstract class PrefixIndexContract
         var index = CreateIndex();
         var engine = Engine("protect", capacity: 10);
         var system = Blocks(4, 20);
-        await index.RecordAsync(engine, system, 0, false, default);
+        await index.RecordAsync(engine, system, 0, null, default);
         Time.Advance(TimeSpan.FromSeconds(1));
-        await index.RecordAsync(engine, system, reusedBlocks: 4, false, default); // a routing decision matched all four
+        await index.RecordAsync(engine, system, 4, null, default); // a routing decision matched all four
         for (ulong question = 0; question < 5; question++)
         {
             Time.Advance(TimeSpan.FromSeconds(1));
-            await index.RecordAsync(engine, Blocks(3, 30 + question), 0, false, default); // newer one-off prompts
+            await index.RecordAsync(engine, Blocks(3, 30 + question), 0, null, default); // newer one-off prompts
         }
 
         var match = (await index.LookupAsync([engine], system, default))[0];
@@ -127,11 +113,11 @@ public abstract class PrefixIndexContract
         var engine = Engine("share", capacity: 10); // protects at most 8
         var older = Blocks(5, 40);
         var newer = Blocks(5, 41);
-        await index.RecordAsync(engine, older, 5, false, default);
+        await index.RecordAsync(engine, older, 5, null, default);
         Time.Advance(TimeSpan.FromSeconds(1));
-        await index.RecordAsync(engine, newer, 5, false, default);
+        await index.RecordAsync(engine, newer, 5, null, default);
         Time.Advance(TimeSpan.FromSeconds(1));
-        await index.RecordAsync(engine, Blocks(2, 42), 0, false, default); // over capacity: the demoted go first
+        await index.RecordAsync(engine, Blocks(2, 42), 0, null, default); // over capacity: the demoted go first
 
         var match = await index.LookupAsync([engine, engine], older, default);
         Assert.Equal(Mesh.Contracts.Caching.KvCacheEviction.ProtectedLimit(10), match[0].ProtectedBlocks);
@@ -145,11 +131,11 @@ public abstract class PrefixIndexContract
         var index = CreateIndex();
         var engine = Engine("keep", capacity: 6);
         var system = Blocks(3, 50);
-        await index.RecordAsync(engine, system, 3, false, default);
+        await index.RecordAsync(engine, system, 3, null, default);
         Time.Advance(TimeSpan.FromSeconds(1));
-        await index.RecordAsync(engine, system, 0, false, default); // e.g. failover to it, cache not used
+        await index.RecordAsync(engine, system, 0, null, default); // e.g. failover to it, cache not used
         Time.Advance(TimeSpan.FromSeconds(1));
-        await index.RecordAsync(engine, Blocks(5, 51), 0, false, default);
+        await index.RecordAsync(engine, Blocks(5, 51), 0, null, default);
 
         Assert.Equal(new[] { 3 }, await MatchedAsync(index, [engine], system));
     }
@@ -160,12 +146,36 @@ public abstract class PrefixIndexContract
         var index = CreateIndex();
         var engine = Engine("expire");
         var system = Blocks(3, 60);
-        await index.RecordAsync(engine, system, 3, false, default);
+        await index.RecordAsync(engine, system, 3, null, default);
         Time.Advance(Ttl + TimeSpan.FromSeconds(1));
 
         var match = (await index.LookupAsync([engine], system, default))[0];
         Assert.Equal(0, match.MatchedBlocks);
         Assert.Equal(0, match.ProtectedBlocks);
+    }
+
+    [Fact]
+    public async Task A_pending_prefill_counts_for_its_engine_until_it_completes_or_expires()
+    {
+        var index = CreateIndex();
+        var busy = Engine("busy");
+        var idle = Engine("idle");
+        var prompt = Blocks(4, 70);
+        var first = new PendingPrefill("req-1", prompt[0], 300, TimeSpan.FromSeconds(10));
+        var second = new PendingPrefill("req-2", 999, 200, TimeSpan.FromSeconds(2));
+        await index.RecordAsync(busy, prompt, 0, first, default);
+        await index.RecordAsync(busy, Blocks(2, 71), 0, second, default);
+
+        var matches = await index.LookupAsync([busy, idle], prompt, default);
+        Assert.Equal((500, true), (matches[0].PendingPrefillTokens, matches[0].PrefillingSamePrefix));
+        Assert.Equal((0, false), (matches[1].PendingPrefillTokens, matches[1].PrefillingSamePrefix));
+
+        await index.CompletePrefillAsync(busy, first, default);
+        await Infrastructure.Eventually.TrueAsync(async () => (await index.LookupAsync([busy], prompt, default))[0].PendingPrefillTokens == 200,
+            () => "the completed prefill still counts");
+        Time.Advance(TimeSpan.FromSeconds(3)); // the second one's coordinator never reported back: it expires
+        var expired = (await index.LookupAsync([busy], prompt, default))[0];
+        Assert.Equal((0, false), (expired.PendingPrefillTokens, expired.PrefillingSamePrefix));
     }
 
     [Fact]
@@ -175,7 +185,7 @@ public abstract class PrefixIndexContract
         var old = Engine("epoch", epoch: 1);
         var renewed = old with { Epoch = 2 };
         var prompt = Blocks(3, 8);
-        await index.RecordAsync(old, prompt, 0, false, default);
+        await index.RecordAsync(old, prompt, 0, null, default);
 
         Assert.Equal(new[] { 3, 0 }, await MatchedAsync(index, [old, renewed], prompt));
         await index.DropAsync(old.Id, old.Epoch, default);
@@ -202,8 +212,8 @@ public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture red
 
     protected override IPrefixIndex CreateIndex()
     {
-        var registry = CoordinatorTestDoubles.Registry(Time);
-        return new RedisPrefixIndex(redis.Server.Connection, Time, Ttl, CoordinatorTestDoubles.Metrics(registry),
+        return new RedisPrefixIndex(redis.Server.Connection, Time, Ttl, CoordinatorTestDoubles.Metrics(),
+            new RedisCircuit(Time, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisPrefixIndex>.Instance);
     }
 
@@ -212,7 +222,7 @@ public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture red
     {
         var index = CreateIndex();
         var engine = new EngineInstance("idle-" + Guid.NewGuid().ToString("N")[..6], 1, 16);
-        await index.RecordAsync(engine, new ulong[] { 1, 2, 3 }, 0, false, default);
+        await index.RecordAsync(engine, new ulong[] { 1, 2, 3 }, 0, null, default);
         var ttl = await redis.Server.Database.KeyTimeToLiveAsync(Mesh.Contracts.Registry.RedisKeys.PrefixIndex(engine.Id, engine.Epoch));
         Assert.NotNull(ttl);
         Assert.True(ttl <= Ttl && ttl > Ttl - TimeSpan.FromSeconds(5), $"the set's TTL is {ttl}");

@@ -29,7 +29,7 @@ public sealed class RouterTests
             var decision = await Router.DecideAsync(policy ?? PrefixAware, tiers, "mesh-tiny", hashes.Length * 16, hashes, default);
             if (decision.Chosen is { } chosen)
             {
-                await Index.RecordAsync(chosen.Engine.Instance, hashes, chosen.MatchedBlocks, false, default);
+                await Index.RecordAsync(chosen.Engine.Instance, hashes, chosen.MatchedBlocks, null, default);
             }
             return decision;
         }
@@ -55,7 +55,7 @@ public sealed class RouterTests
     {
         var mesh = Create(CoordinatorTestDoubles.Heartbeat("a"), CoordinatorTestDoubles.Heartbeat("b"));
         var prompt = Prompt(1);
-        await mesh.Index.RecordAsync(mesh.Registry.Find("b")!.Instance, prompt, 0, false, default);
+        await mesh.Index.RecordAsync(mesh.Registry.Find("b")!.Instance, prompt, 0, null, default);
 
         var decision = await mesh.RouteAsync(prompt);
 
@@ -74,7 +74,7 @@ public sealed class RouterTests
         var prompt = Prompt(2);
         foreach (var coordinator in new[] { mesh, greedy })
         {
-            await coordinator.Index.RecordAsync(coordinator.Registry.Find("b")!.Instance, prompt, 0, false, default);
+            await coordinator.Index.RecordAsync(coordinator.Registry.Find("b")!.Instance, prompt, 0, null, default);
         }
         var saved = PromptTokens * new CoordinatorOptions().Scoring.DefaultPrefillMsPerToken;
 
@@ -155,12 +155,31 @@ public sealed class RouterTests
     }
 
     [Fact]
+    public async Task A_coordinator_sees_the_prefill_another_coordinator_sent_to_an_engine()
+    {
+        var shared = new EmbeddedPrefixIndex(_time, TimeSpan.FromMinutes(5));
+        EngineHeartbeat[] engines = [CoordinatorTestDoubles.Heartbeat("a"), CoordinatorTestDoubles.Heartbeat("b")];
+        var first = Create(shared, 2, engines);
+        var second = Create(shared, 2, engines);
+        var hot = Prompt(6);
+        await shared.RecordAsync(first.Registry.Find("b")!.Instance, hot, 0, null, default);
+        var busy = new PendingPrefill("req-elsewhere", 42, 8 * PromptTokens, TimeSpan.FromSeconds(30));
+        await shared.RecordAsync(first.Registry.Find("b")!.Instance, Prompt(7), 0, busy, default); // first sent b a lot of prefill
+
+        var decision = await second.Router.DecideAsync(second.PrefixAware, TierPolicy.LocalOnly, "mesh-tiny", PromptTokens, hot, default);
+
+        var b = decision.Ranked.Single(c => c.Id == "b");
+        Assert.Equal(8 * PromptTokens * b.PrefillMsPerToken, b.QueueMs, 6);
+        Assert.Equal(("a", PrefixAwarePolicy.SpreadFromSaturated), (decision.Chosen!.Id, decision.Reason));
+    }
+
+    [Fact]
     public async Task A_new_prefix_goes_where_it_displaces_no_reused_blocks()
     {
         var mesh = Create(CoordinatorTestDoubles.Heartbeat("full", capacityBlocks: 64), CoordinatorTestDoubles.Heartbeat("room", capacityBlocks: 64));
         // "full" protects 50 reused blocks: its protected share (51) has room for one more block only.
         var resident = PrefixBlockHasher.ComputeHashes([.. Enumerable.Range(900_000, 50 * 16)]);
-        await mesh.Index.RecordAsync(mesh.Registry.Find("full")!.Instance, resident, 50, false, default);
+        await mesh.Index.RecordAsync(mesh.Registry.Find("full")!.Instance, resident, 50, null, default);
 
         var decision = await mesh.RouteAsync(Prompt(4));
 

@@ -1,3 +1,4 @@
+using Mesh.Contracts.Telemetry;
 using Microsoft.Playwright;
 using OpenTelemetry.Exporter;
 using static Microsoft.Playwright.Assertions;
@@ -80,7 +81,7 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         await browser.ScreenshotAsync("dashboard-mesh");
 
         // A histogram as percentiles over time, and the request's log linked to its trace.
-        await page.GotoAsync($"{ui}/metrics?resource=coordinator-main&instrument=time_to_first_token_ms");
+        await page.GotoAsync($"{ui}/metrics?resource=coordinator-main&instrument={MetricNames.TimeToFirstToken}");
         await Expect(page.Locator(".chart svg")).ToBeVisibleAsync();
         await Expect(page.Locator(".chart-legend")).ToContainTextAsync("p50");
         await Expect(page.Locator(".chart-legend")).ToContainTextAsync("p99");

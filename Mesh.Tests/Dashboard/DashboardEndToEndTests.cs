@@ -82,41 +82,43 @@ public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixtur
         await browser.ScreenshotAsync("e2e-trace");
 
         // routing_cache_hit on the metrics page: its total for the engine moves with the next hit.
-        var hitRow = page.Locator(".instrument-view tbody tr").Filter(new LocatorFilterOptions { HasText = $"engine={engine}" });
+        var hitRow = page.Locator(".instrument-view tbody tr").Filter(new LocatorFilterOptions { HasText = $"engine={engine}" })
+            .Filter(new LocatorFilterOptions { HasText = "policy=prefix_aware" });
         await WaitForAsync(page, $"{ui}/metrics?resource=coordinator&instrument={MetricNames.RoutingCacheHit}&view=total", hitRow);
         var latest = hitRow.Locator("td").Nth(1); // dimensions | latest total | rate | points
         var before = long.Parse(await latest.InnerTextAsync(), NumberStyles.Integer, CultureInfo.InvariantCulture);
         await SendAsync(Ask(system, "third"));
-        await Expect(latest).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture), new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
+        await Expect(latest).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture), new LocatorAssertionsToHaveTextOptions { Timeout = PageTimeout });
         await browser.ScreenshotAsync("e2e-metrics");
 
         // The mesh page: the engine's routing hits, and the request with its stages, linked to its trace.
         await page.GotoAsync($"{ui}/mesh");
         var engineRow = page.Locator("[data-testid=engines] tr").Filter(new LocatorFilterOptions { HasText = engine });
-        await Expect(engineRow.Locator("td").Nth(8)).ToHaveTextAsync(HitRatio(), new LocatorAssertionsToHaveTextOptions { Timeout = 20_000 });
+        await Expect(engineRow.Locator("td").Nth(8)).ToHaveTextAsync(HitRatio(), new LocatorAssertionsToHaveTextOptions { Timeout = PageTimeout });
         var requests = page.Locator("[data-testid=requests]");
-        await Expect(requests).ToContainTextAsync(requestId, new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
+        await Expect(requests).ToContainTextAsync(requestId, new LocatorAssertionsToContainTextOptions { Timeout = PageTimeout });
         Assert.Contains(traceId, await requests.Locator("tr").Filter(new LocatorFilterOptions { HasText = requestId }).InnerHTMLAsync(), StringComparison.Ordinal);
         await browser.ScreenshotAsync("e2e-mesh");
     });
 
+    /// <summary>How long a live page may take to show a change on a loaded machine.</summary>
+    private static readonly float PageTimeout = (float)Eventually.DefaultTimeout.TotalMilliseconds;
+
     /// <summary>Navigates until the target shows (telemetry reaches the dashboard about a second after the fact).</summary>
-    private static async Task WaitForAsync(IPage page, string url, ILocator target)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+    private static Task WaitForAsync(IPage page, string url, ILocator target) =>
+        Eventually.TrueAsync(async () =>
         {
             await page.GotoAsync(url);
             try
             {
                 await target.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 3_000 });
-                return;
+                return true;
             }
-            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            catch (TimeoutException)
             {
+                return false;
             }
-        }
-    }
+        }, () => $"{url} does not show {target}");
 
     [GeneratedRegex(@"^[1-9][0-9.]*%$")]
     private static partial Regex HitRatio();

@@ -1,3 +1,4 @@
+using Mesh.Contracts.Telemetry;
 using OpenTelemetry.Exporter;
 
 namespace Mesh.Tests.Dashboard;
@@ -56,7 +57,7 @@ public sealed class MeshOverviewTests(MeshDashboardFixture fixture)
         Assert.True(overview.GetProperty("staleDetected").GetProperty("total").GetDouble() >= 1);
         Assert.Equal(0.75, overview.GetProperty("cacheHitRatio").GetDouble(), 3);
         Assert.Equal(2, overview.GetProperty("activeEngines").GetDouble());
-        var ttft = overview.GetProperty("latencies").EnumerateArray().Single(l => l.GetProperty("name").GetString() == "time_to_first_token_ms");
+        var ttft = overview.GetProperty("latencies").EnumerateArray().Single(l => l.GetProperty("name").GetString() == MetricNames.TimeToFirstToken);
         Assert.InRange(ttft.GetProperty("p50").GetDouble(), 15, 60);
 
         var request = overview.GetProperty("requests").EnumerateArray().Single(r => r.GetProperty("requestId").GetString() == requestId);

@@ -44,20 +44,20 @@ public sealed class MeshScenario : IDisposable
         _cacheHits = _coordinatorMeter.CreateCounter<long>(MetricNames.RoutingCacheHit, "{decision}");
         _cacheMisses = _coordinatorMeter.CreateCounter<long>(MetricNames.RoutingCacheMiss, "{decision}");
         _stale = _coordinatorMeter.CreateCounter<long>(MetricNames.RoutingStaleDetected, "{decision}");
-        _timeToFirstToken = _coordinatorMeter.CreateHistogram<double>(MetricNames.TimeToFirstTokenMs, "ms");
-        _latency = _coordinatorMeter.CreateHistogram<double>(MetricNames.LatencyMs, "ms");
+        _timeToFirstToken = _coordinatorMeter.CreateHistogram<double>(MetricNames.TimeToFirstToken, "s");
+        _latency = _coordinatorMeter.CreateHistogram<double>(MetricNames.Latency, "s");
         _routingLatency = _coordinatorMeter.CreateHistogram<double>(MetricNames.RoutingLatency, "s");
         _coordinatorMeter.CreateObservableGauge(MetricNames.ActiveEngines, () => 2, "{engine}");
 
-        _promptTokens = _engineMeter.CreateCounter<long>("engine_prompt_tokens", "{token}");
-        _cachedPromptTokens = _engineMeter.CreateCounter<long>("engine_cached_prompt_tokens", "{token}");
-        _engineMeter.CreateObservableGauge("engine_kv_blocks_used", () => 120, "{block}");
-        _engineMeter.CreateObservableGauge("engine_kv_blocks_cached", () => 40, "{block}");
-        _engineMeter.CreateObservableGauge("engine_kv_blocks_total", () => 512, "{block}");
-        _engineMeter.CreateObservableGauge("engine_running_sequences", () => 2, "{sequence}");
-        _engineMeter.CreateObservableGauge("engine_waiting_sequences", () => 1, "{sequence}");
-        _engineMeter.CreateObservableGauge("engine_prefill_tokens_per_second", () => 3500.0, "{token}/s");
-        _engineMeter.CreateObservableGauge("engine_decode_tokens_per_second", () => 180.0, "{token}/s");
+        _promptTokens = _engineMeter.CreateCounter<long>(MetricNames.EnginePromptTokens, "{token}");
+        _cachedPromptTokens = _engineMeter.CreateCounter<long>(MetricNames.EngineCachedPromptTokens, "{token}");
+        _engineMeter.CreateObservableGauge(MetricNames.EngineKvBlocksUsed, () => 120, "{block}");
+        _engineMeter.CreateObservableGauge(MetricNames.EngineKvBlocksCached, () => 40, "{block}");
+        _engineMeter.CreateObservableGauge(MetricNames.EngineKvBlocksCapacity, () => 512, "{block}");
+        _engineMeter.CreateObservableGauge(MetricNames.EngineRunningSequences, () => 2, "{sequence}");
+        _engineMeter.CreateObservableGauge(MetricNames.EngineWaitingSequences, () => 1, "{sequence}");
+        _engineMeter.CreateObservableGauge(MetricNames.EnginePrefillTokensPerSecond, () => 3500.0, "{token}/s");
+        _engineMeter.CreateObservableGauge(MetricNames.EngineDecodeTokensPerSecond, () => 180.0, "{token}/s");
     }
 
     public OtlpTelemetrySender Coordinator { get; }
@@ -150,8 +150,8 @@ public sealed class MeshScenario : IDisposable
             {
                 _cacheMisses.Add(1, cacheTags);
             }
-            _timeToFirstToken.Record(20 + i % 30, new TagList { { "policy", Policy }, { "engine", engine } });
-            _latency.Record(150 + i % 100, new TagList { { "policy", Policy }, { "engine", engine } });
+            _timeToFirstToken.Record((20 + i % 30) / 1000.0, new TagList { { "policy", Policy }, { "engine", engine } });
+            _latency.Record((150 + i % 100) / 1000.0, new TagList { { "policy", Policy }, { "engine", engine } });
             _routingLatency.Record(0.0004 + (i % 5) * 0.0001, new TagList { { "policy", Policy } });
         }
         _stale.Add(1, new TagList { { "policy", Policy }, { "engine", OtherEngine } });

@@ -96,6 +96,9 @@ public sealed class StreamResult(HttpResponseMessage response)
 
     public JsonObject? Usage => Events.LastOrDefault(e => e["usage"] is JsonObject)?["usage"]?.AsObject();
 
+    /// <summary>The coordinator's <c>mesh</c> object (engine, reason, cached tokens, MoFA's figures), sent with the last chunk.</summary>
+    public JsonObject? Mesh => Events.LastOrDefault(e => e["mesh"] is JsonObject)?["mesh"]?.AsObject();
+
     public string? FinishReason => Events
         .Select(e => (string?)e["choices"]?.AsArray().FirstOrDefault()?["finish_reason"])
         .LastOrDefault(reason => reason is not null);

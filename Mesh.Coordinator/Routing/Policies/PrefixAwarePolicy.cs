@@ -26,7 +26,9 @@ namespace Mesh.Coordinator.Routing.Policies;
 /// share of its capacity, and a prefix placed where that share is full pushes older reused blocks out, which later
 /// requests pay for again. New prefixes therefore spread across engines with room, at equal load.
 /// </para>
-/// Ties go in turn. An engine that has not yet measured its prefill cost is scored at the fleet's median (see
+/// Scores within <see cref="TieMs"/> or <see cref="TieShare"/> of the best are ties (engines' learned costs differ by
+/// noise; without a margin, the engine that measured itself a little faster would take every new prefix): among them
+/// the least loaded goes first, then each in turn. An engine that has not yet measured its prefill cost is scored at the fleet's median (see
 /// <see cref="CandidateEstimator"/>), so it is neither shunned nor flooded, and learns from its first requests.
 /// </summary>
 public sealed class PrefixAwarePolicy(IOptions<CoordinatorOptions> options) : IRoutingPolicy
@@ -34,6 +36,9 @@ public sealed class PrefixAwarePolicy(IOptions<CoordinatorOptions> options) : IR
     public const string PrefixHit = "prefix_hit";
     public const string SpreadFromSaturated = "spread_from_saturated_holder";
     public const string LowestCost = "lowest_predicted_ttft";
+
+    public const double TieMs = 2;
+    public const double TieShare = 0.05;
 
     private readonly double _replicationWeight = options.Value.Scoring.ReplicationWeight;
     private readonly Rotation _rotation = new();
@@ -48,8 +53,11 @@ public sealed class PrefixAwarePolicy(IOptions<CoordinatorOptions> options) : IR
         var bestMatched = candidates.Max(c => c.MatchedBlocks);
         var scored = candidates.Select(c => Score(c, bestCached)).ToList();
         var order = _rotation.Next(scored);
+        var best = scored.Min(c => c.ScoreMs);
+        var tie = best + Math.Max(TieMs, TieShare * best);
         List<Candidate> ranked = [.. scored
-            .OrderBy(c => Math.Round(c.ScoreMs, 3))
+            .OrderBy(c => c.ScoreMs <= tie ? 0 : 1)
+            .ThenBy(c => c.ScoreMs <= tie ? 0 : c.ScoreMs)
             .ThenBy(c => c.Engine.Load)
             .ThenBy(c => order[c])];
         var chosen = ranked[0];
