@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Http;
 namespace Mesh.Contracts.Http;
 
 /// <summary>
-/// Reads a JSON request body with a size limit. A body over the limit is a 413 (checked against
+/// Reads a JSON request body with a size limit. A body that does not say it is JSON is a 415: a browser page on another
+/// site can send a plain-text or form body without asking first, while a JSON body needs a CORS preflight (granted only
+/// to configured origins). A body over the limit is a 413 (checked against
 /// Content-Length first, so nothing is read), malformed JSON, a wrong field type or anything after the object a 400
 /// that says where. A body the server cannot read (malformed chunking) is a 400 and one that trickles in too slowly a
 /// 408: the client's mistakes, answered as such and never counted as the server's.
@@ -19,6 +21,12 @@ public static class RequestBodyReader
         HttpRequest request, long limitBytes, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
+        if (!request.HasJsonContentType())
+        {
+            return (null, new ApiError(StatusCodes.Status415UnsupportedMediaType, new OpenAIError(
+                $"Unsupported Content-Type '{request.ContentType}'. Send the body as JSON with 'Content-Type: application/json'.",
+                "invalid_request_error", null, "unsupported_media_type")));
+        }
         if (request.ContentLength > limitBytes)
         {
             return (null, ApiError.PayloadTooLarge(limitBytes));

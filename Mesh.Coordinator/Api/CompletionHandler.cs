@@ -106,13 +106,11 @@ public sealed class CompletionHandler(
                 ? ApiError.ServiceUnavailable($"No engine serving '{model}' is up right now. Retry after the time in Retry-After.", TimeSpan.FromSeconds(1))
                 : ApiError.ModelNotFound(model));
         }
-        if (unsupported is not null)
+        servers.RemoveAll(e => !TierSelector.Allows(tierPolicy, e.Tier) || (unsupported is not null && !e.IsStatic));
+        if (servers.Count == 0)
         {
-            servers.RemoveAll(e => !e.IsStatic);
-            if (servers.Count == 0)
-            {
-                return (null, unsupported);
-            }
+            return (null, unsupported ?? ApiError.ServiceUnavailable(
+                $"No engine serves '{model}' under the tier policy {tierPolicy.ToWire()}. Retry after the time in Retry-After.", TimeSpan.FromSeconds(1)));
         }
         var prompt = PromptBuilder.Build(tokenizer, body);
         var engines = servers.Where(e => !e.IsStatic).ToList();

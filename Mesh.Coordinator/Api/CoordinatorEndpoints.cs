@@ -12,15 +12,15 @@ public static class CoordinatorEndpoints
 {
     /// <summary>
     /// The OpenAI endpoints and the mesh's own, all under <c>/v1</c> and behind the API key when one is set (an unknown
-    /// <c>/v1</c> path too: without the key it is a 401, not a 404). A body must be JSON.
+    /// <c>/v1</c> path too: without the key it is a 401, not a 404).
     /// </summary>
     public static WebApplication MapCoordinatorApi(this WebApplication app)
     {
         var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerTokenFilter(app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value.ApiKey));
         v1.MapPost("/chat/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest, CompletionKind.Chat)).AddEndpointFilter<JsonContentTypeFilter>();
+            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest, CompletionKind.Chat));
         v1.MapPost("/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest, CompletionKind.Text)).AddEndpointFilter<JsonContentTypeFilter>();
+            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest, CompletionKind.Text));
         v1.MapGet("/models", ListModels);
         v1.MapGet("/models/{id}", GetModel);
         v1.MapGet("/mesh/engines", GetEnginesAsync);

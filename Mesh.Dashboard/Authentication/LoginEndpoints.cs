@@ -31,7 +31,7 @@ internal static class LoginEndpoints
         {
             return Results.Redirect(returnUrl);
         }
-        if (!string.IsNullOrEmpty(token) && throttle.TryAttempt(context.Connection.RemoteIpAddress) is { } wait)
+        if (!string.IsNullOrEmpty(token) && throttle.LockedOutFor(context.Connection.RemoteIpAddress) is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Text("Too many login attempts from this address; try again in a minute.", statusCode: StatusCodes.Status429TooManyRequests);
@@ -43,6 +43,7 @@ internal static class LoginEndpoints
         }
         if (!string.IsNullOrEmpty(token))
         {
+            throttle.Failed(context.Connection.RemoteIpAddress);
             loggers.CreateLogger(typeof(LoginEndpoints)).LogWarning("A login with a wrong browser token was refused.");
         }
         return new LoginPageResult(returnUrl, wrongToken: !string.IsNullOrEmpty(token));

@@ -4,9 +4,9 @@ using System.Net;
 namespace Mesh.Dashboard.Authentication;
 
 /// <summary>
-/// Slows down guessing the browser token: each client address may try <see cref="Attempts"/> tokens per minute; past
-/// that it is answered 429 with Retry-After until the minute is over. The token has 128 bits, so this is not what keeps
-/// it safe; it keeps a script from hammering the login and the log.
+/// Slows down guessing the browser token: after <see cref="Attempts"/> wrong tokens from one client address within a
+/// minute, every login from it is answered 429 with Retry-After until that minute is over. The token has 128 bits, so
+/// this is not what keeps it safe; it keeps a script from hammering the login and the log.
 /// </summary>
 internal sealed class LoginThrottle(TimeProvider time)
 {
@@ -16,8 +16,17 @@ internal sealed class LoginThrottle(TimeProvider time)
 
     private readonly ConcurrentDictionary<IPAddress, (DateTimeOffset WindowStart, int Count)> _clients = new();
 
-    /// <summary>Counts an attempt; null when it may go ahead, else how long the client must wait.</summary>
-    public TimeSpan? TryAttempt(IPAddress? client)
+    /// <summary>Null when the client may try a token, else how long it must wait.</summary>
+    public TimeSpan? LockedOutFor(IPAddress? client)
+    {
+        var now = time.GetUtcNow();
+        return _clients.TryGetValue(client ?? IPAddress.None, out var entry) && entry.Count >= Attempts && now - entry.WindowStart < Window
+            ? entry.WindowStart + Window - now
+            : null;
+    }
+
+    /// <summary>Counts a wrong token.</summary>
+    public void Failed(IPAddress? client)
     {
         var now = time.GetUtcNow();
         if (_clients.Count > MaxTrackedClients)
@@ -30,8 +39,7 @@ internal sealed class LoginThrottle(TimeProvider time)
                 }
             }
         }
-        var (windowStart, count) = _clients.AddOrUpdate(client ?? IPAddress.None, _ => (now, 1),
+        _clients.AddOrUpdate(client ?? IPAddress.None, _ => (now, 1),
             (_, entry) => now - entry.WindowStart >= Window ? (now, 1) : (entry.WindowStart, entry.Count + 1));
-        return count > Attempts ? windowStart + Window - now : null;
     }
 }

@@ -22,9 +22,9 @@ public static class EngineEndpoints
         var secret = app.Configuration[MeshSecret.ConfigurationKey];
         var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerTokenFilter(string.IsNullOrEmpty(secret) ? null : MeshSecret.EngineApiKey(secret)));
         v1.MapPost("/chat/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest)).AddEndpointFilter<JsonContentTypeFilter>();
+            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest));
         v1.MapPost("/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest)).AddEndpointFilter<JsonContentTypeFilter>();
+            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest));
         v1.MapGet("/models", ListModels);
         v1.MapGet("/engine/state", GetState);
         v1.MapGet("/engine/heartbeat", GetHeartbeat);

@@ -1,3 +1,4 @@
+using Mesh.Tests.Infrastructure;
 using Mesh.AppHost;
 using Mesh.Hosting;
 using Mesh.Hosting.Testing;
@@ -25,29 +26,31 @@ public class MeshAppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        await OnStartingAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define, Arguments);
         _app = await builder.BuildAsync();
         await _app.StartAsync();
-        await _app.WaitForAllHealthyAsync(TimeSpan.FromSeconds(90));
+        await _app.WaitForAllHealthyAsync(Eventually.DefaultTimeout);
         Coordinator = _app.CreateHttpClient("coordinator");
         await WaitForRoutableEnginesAsync();
+        await OnStartedAsync();
     }
+
+    /// <summary>What a subclass sets up before the app starts (its arguments are read after this).</summary>
+    protected virtual ValueTask OnStartingAsync() => ValueTask.CompletedTask;
+
+    /// <summary>What a subclass sets up once the app is serving.</summary>
+    protected virtual ValueTask OnStartedAsync() => ValueTask.CompletedTask;
+
+    protected virtual ValueTask OnDisposingAsync() => ValueTask.CompletedTask;
 
     /// <summary>Healthy processes are not yet routable until the coordinator has seen their heartbeats.</summary>
     private async Task WaitForRoutableEnginesAsync()
     {
         var expected = App.Instances.Count(i => i.Resource.Name is "engine" or "cloud");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var state = await Infrastructure.OpenAIClient.GetJsonAsync(Coordinator, "/v1/mesh/engines");
-            if ((int)state["active_engines"]! >= expected)
-            {
-                return;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"The coordinator does not route to {expected} engines.\n{App.DescribeResources()}");
+        await Eventually.MatchAsync(() => OpenAIClient.GetJsonAsync(Coordinator, "/v1/mesh/engines"),
+            state => (int)state["active_engines"]! >= expected,
+            state => $"the coordinator routes to {state["active_engines"]} engines, not {expected}.\n{App.DescribeResources()}");
     }
 
     /// <summary>Runs a test body; if it fails, the failure carries every resource's console.</summary>
@@ -79,6 +82,7 @@ public class MeshAppFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        await OnDisposingAsync();
         Coordinator?.Dispose();
         if (_app is not null)
         {

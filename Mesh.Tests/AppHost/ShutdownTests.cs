@@ -13,9 +13,8 @@ public sealed class ShutdownTests
             "--Mesh:Engines:Model=tiny", "--Mesh:Engines:Replicas=2", "--Mesh:Coordinator:Port=0", "--Mesh:Dashboard=false");
         var app = await builder.BuildAsync();
         await app.StartAsync();
-        await app.WaitForAllHealthyAsync(TimeSpan.FromSeconds(90));
+        await app.WaitForAllHealthyAsync(Infrastructure.Eventually.DefaultTimeout);
         var pids = app.Instances.Select(i => i.Process!.ProcessId).ToArray();
-        Assert.Equal(app.Instances.Count, pids.Length);
         Assert.True(pids.Length >= 5, $"expected redis, 2 engines, the cloud engine and the coordinator; got {pids.Length}");
 
         await app.DisposeAsync();

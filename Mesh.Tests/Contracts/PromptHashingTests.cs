@@ -45,3 +45,25 @@ public sealed class PromptHashingTests
         Assert.Equal(text, streamed);
     }
 }
+
+/// <summary>The tokenizer gives cl100k's ids for ordinary text and bounds the cost of pathological input.</summary>
+public sealed class MeshTokenizerTests
+{
+    [Fact]
+    public void Ordinary_text_gets_exactly_the_ids_of_cl100k()
+    {
+        var reference = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base");
+        var text = "The mesh routes a request to the engine that holds its prefix: https://example.com/" + new string('a', 200) + " and more.";
+        Assert.Equal(reference.EncodeToIds(text, considerPreTokenization: true, considerNormalization: false),
+            Mesh.Contracts.Tokenization.MeshTokenizer.Instance.Encode(text));
+    }
+
+    [Fact]
+    public void A_run_without_whitespace_longer_than_the_limit_is_encoded_in_pieces()
+    {
+        var tokenizer = Mesh.Contracts.Tokenization.MeshTokenizer.Instance;
+        var limit = Mesh.Contracts.Tokenization.MeshTokenizer.MaxRunLength;
+        int[] pieces = [.. tokenizer.Encode(new string('x', limit)), .. tokenizer.Encode(new string('x', limit)), .. tokenizer.Encode(new string('x', 10))];
+        Assert.Equal(pieces, tokenizer.Encode(new string('x', 2 * limit + 10)));
+    }
+}

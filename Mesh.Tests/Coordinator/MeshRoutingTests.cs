@@ -119,14 +119,8 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         await mesh.Cluster.Redis.Connection.GetSubscriber().PublishAsync(channel, JsonSerializer.Serialize(forged, RegistryJsonContext.Default.EngineHeartbeat));
         await mesh.Cluster.Redis.Connection.GetSubscriber().PublishAsync(channel, JsonSerializer.Serialize(oldEpoch, RegistryJsonContext.Default.EngineHeartbeat));
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        double after;
-        do
-        {
-            await Task.Delay(50);
-            after = (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("coordinator_unknown_sender_total");
-        }
-        while (after < before + 2 && DateTime.UtcNow < deadline);
+        var after = await Eventually.MatchAsync(async () => (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("coordinator_unknown_sender_total"),
+            count => count >= before + 2, count => $"{count - before} unknown senders counted");
         var engines = await OpenAIClient.GetJsonAsync(mesh.A.Client, "/v1/mesh/engines");
 
         Assert.Equal(before + 2, after);
@@ -168,7 +162,7 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         }
         var after = await PrometheusScrape.ReadAsync(mesh.A.Client);
 
-        Assert.Equal(before.Sum("coordinator_invalid_message_total") + bodies.Length + completions.Length + 2, after.Sum("coordinator_invalid_message_total"));
+        Assert.Equal(before.Sum("coordinator_invalid_message_total") + bodies.Length + completions.Length + 3, after.Sum("coordinator_invalid_message_total"));
         Assert.Equal(before.Sum("coordinator_engine_unreachable_total"), after.Sum("coordinator_engine_unreachable_total"));
         Assert.Equal(before.Sum("mesh_routing_decisions_total"), after.Sum("mesh_routing_decisions_total"));
         Assert.Equal(entriesBefore, await PrefixEntriesAsync());
@@ -200,13 +194,7 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
 
         using var reset = await mesh.Cluster.Engines[engine].Client.PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
         reset.EnsureSuccessStatusCode();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await EpochOfAsync(engine) == epoch && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.NotEqual(epoch, await EpochOfAsync(engine));
+        await Eventually.MatchAsync(() => EpochOfAsync(engine), e => e != epoch, e => $"epoch still {e}");
         Assert.False(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex(engine, epoch)));
         var (_, cached, _) = await SendAsync(mesh.A, Ask(system, "remember me"), (MeshHeaders.TierPolicy, "LocalOnly"));
         Assert.Equal(0, cached);
@@ -316,15 +304,8 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         }
         response.Dispose();
 
-        JsonObject state;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        do
-        {
-            await Task.Delay(50);
-            state = await OpenAIClient.GetJsonAsync(engine.Client, "/v1/engine/state");
-        }
-        while ((int)state["statistics"]!["running"]! > 0 && DateTime.UtcNow < deadline);
-        Assert.Equal(0, (int)state["statistics"]!["running"]!);
+        var state = await Eventually.MatchAsync(() => OpenAIClient.GetJsonAsync(engine.Client, "/v1/engine/state"),
+            s => (int)s["statistics"]!["running"]! == 0, s => s["statistics"]!.ToJsonString());
         Assert.Equal(0, (int)state["statistics"]!["kv_blocks_used"]!);
     }
 

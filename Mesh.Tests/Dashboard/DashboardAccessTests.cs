@@ -43,6 +43,30 @@ public sealed class DashboardAccessTests(DashboardFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
     }
 
+    /// <summary>A browser drops tabs and newlines from a URL: <c>/%09/evil.example</c> would become <c>//evil.example</c>, another site.</summary>
+    [Theory]
+    [InlineData("/%09/evil.example")]
+    [InlineData("//evil.example")]
+    [InlineData("/%5Cevil.example")]
+    [InlineData("/%0A/evil.example")]
+    [InlineData("https://evil.example/")]
+    [InlineData("/ /evil.example")]
+    public async Task Logging_in_never_redirects_to_another_site(string returnUrl)
+    {
+        using var client = Dashboard.CreateClient(new CookieContainer());
+        using var login = await client.GetAsync(new Uri($"/login?t={Dashboard.BrowserToken}&ReturnUrl={returnUrl}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal("/", login.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Logging_in_returns_to_a_page_of_the_dashboard()
+    {
+        using var client = Dashboard.CreateClient(new CookieContainer());
+        using var login = await client.GetAsync(new Uri($"/login?t={Dashboard.BrowserToken}&ReturnUrl=%2Ftraces%3Fresource%3Dcoordinator", UriKind.Relative));
+        Assert.Equal("/traces?resource=coordinator", login.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task Logging_in_with_the_token_sets_the_cookie_and_opens_the_pages()
     {

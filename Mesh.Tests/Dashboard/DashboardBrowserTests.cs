@@ -1,3 +1,4 @@
+using Mesh.Tests.Infrastructure;
 using Mesh.Contracts.Telemetry;
 using Microsoft.Playwright;
 using OpenTelemetry.Exporter;
@@ -24,7 +25,7 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         {
             scenario.RecordRouting(8);
             scenario.Flush();
-            await Task.Delay(200);
+            await Task.Delay(200); // not a wait: metric points a little apart in time, so that rates have something to measure
         }
         await DashboardProcess.WaitForJsonAsync(fixture.Api, $"/api/telemetry/traces/{traceId}", json => json.GetProperty("spans").GetArrayLength() == 11);
 
@@ -101,18 +102,19 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
     }
 
     /// <summary>Clicks until the page reacts: a click before the Blazor circuit is connected does nothing.</summary>
-    private static async Task ClickUntilAsync(ILocator target, ILocator result, string expectedText)
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
+    private static Task ClickUntilAsync(ILocator target, ILocator result, string expectedText) =>
+        Eventually.TrueAsync(async () =>
         {
             await target.ClickAsync();
-            if ((await result.AllInnerTextsAsync()).Any(text => text.Contains(expectedText, StringComparison.Ordinal)))
+            try
             {
-                return;
+                await Expect(result).ToContainTextAsync(expectedText, new LocatorAssertionsToContainTextOptions { Timeout = 1_000 });
+                return true;
             }
-            await Task.Delay(250);
-        }
-        await Expect(result).ToContainTextAsync(expectedText);
-    }
+            catch (PlaywrightException)
+            {
+                return false; // the circuit was not connected yet: the click did nothing
+            }
+        }, () => $"clicking did not show '{expectedText}'");
 
 }

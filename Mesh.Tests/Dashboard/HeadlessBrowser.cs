@@ -33,6 +33,8 @@ public sealed class HeadlessBrowser : IAsyncDisposable
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(timeoutMs);
+        // Expect(...) waits as long as a loaded machine may need, not Playwright's default five seconds.
+        Assertions.SetDefaultExpectTimeout((float)Infrastructure.Eventually.DefaultTimeout.TotalMilliseconds);
         return new HeadlessBrowser(playwright, browser, context, page);
     }
 

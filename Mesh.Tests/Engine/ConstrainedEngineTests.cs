@@ -23,14 +23,9 @@ public sealed class ConstrainedEngineTests(ConstrainedEngineTests.Fixture fixtur
     };
 
     /// <summary>The other test of this class may have left a cancelled stream that the engine is still retiring.</summary>
-    private async Task WaitIdleAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((int)(await OpenAIClient.GetJsonAsync(_client, "/v1/engine/state"))["statistics"]!["running"]! > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-    }
+    private Task<JsonObject> WaitIdleAsync() =>
+        Eventually.MatchAsync(() => OpenAIClient.GetJsonAsync(_client, "/v1/engine/state"),
+            state => (int)state["statistics"]!["running"]! == 0, state => state["statistics"]!.ToJsonString());
 
     private static int Cached(JsonObject response) => (int)response["usage"]!["prompt_tokens_details"]!["cached_tokens"]!;
 

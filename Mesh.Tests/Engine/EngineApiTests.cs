@@ -86,6 +86,11 @@ public sealed class EngineApiTests(EngineFixture fixture) : IClassFixture<Engine
         { "prompt longer than the context window", "{\"messages\":[{\"role\":\"user\",\"content\":\"" + string.Concat(Enumerable.Repeat("lorem ipsum ", 1200)) + "\"}]}", 400, "messages" },
         { "an array body", "[]", 400, null },
         { "n above one", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":3}", 400, "n" },
+        { "tools", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}", 400, "tools" },
+        { "structured output", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":{\"type\":\"json_object\"}}", 400, "response_format" },
+        { "log probabilities", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"logprobs\":true}", 400, "logprobs" },
+        { "an unknown field", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"frobnicate\":1}", 400, "frobnicate" },
+        { "a tool message", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"tool\",\"content\":\"42\",\"tool_call_id\":\"c1\"}]}", 400, "messages[1].role" },
     };
 
     [Theory]
@@ -153,14 +158,8 @@ public sealed class EngineApiTests(EngineFixture fixture) : IClassFixture<Engine
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
             Assert.StartsWith("data: ", await reader.ReadLineAsync());
         }
-        JsonObject state;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        do
-        {
-            await Task.Delay(50);
-            state = await OpenAIClient.GetJsonAsync(_client, "/v1/engine/state");
-        }
-        while (((int)state["statistics"]!["running"]! > 0 || (int)state["statistics"]!["kv_blocks_used"]! > 0) && DateTime.UtcNow < deadline);
+        var state = await Eventually.MatchAsync(() => OpenAIClient.GetJsonAsync(_client, "/v1/engine/state"),
+            s => (int)s["statistics"]!["running"]! == 0 && (int)s["statistics"]!["kv_blocks_used"]! == 0, s => s["statistics"]!.ToJsonString());
 
         Assert.Equal(0, (int)state["statistics"]!["running"]!);
         Assert.Equal(0, (int)state["statistics"]!["kv_blocks_used"]!);

@@ -40,17 +40,6 @@ public sealed class EngineHeartbeatTests
         }
     }
 
-    private static async Task<JsonNode> WaitForAsync(Func<Task<JsonNode?>> probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("condition not met within 15 s");
-    }
+    private static async Task<JsonNode> WaitForAsync(Func<Task<JsonNode?>> probe) =>
+        (await Eventually.MatchAsync(probe, value => value is not null, _ => "no matching heartbeat yet"))!;
 }

@@ -45,22 +45,14 @@ public sealed class MeshCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until a coordinator routes to exactly the engines named.</summary>
-    public static async Task WaitForEnginesAsync(ServiceProcess coordinator, params string[] ids)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        string[] seen = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            var state = await OpenAIClient.GetJsonAsync(coordinator.Client, "/v1/mesh/engines");
-            seen = [.. state["engines"]!.AsArray().Where(e => (bool)e!["routable"]!).Select(e => (string)e!["id"]!).Order(StringComparer.Ordinal)];
-            if (seen.SequenceEqual(ids.Order(StringComparer.Ordinal)))
+    public static Task WaitForEnginesAsync(ServiceProcess coordinator, params string[] ids) =>
+        Eventually.MatchAsync(async () =>
             {
-                return;
-            }
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"The coordinator routes to [{string.Join(", ", seen)}], not [{string.Join(", ", ids)}].\n{coordinator.Logs}");
-    }
+                var state = await OpenAIClient.GetJsonAsync(coordinator.Client, "/v1/mesh/engines");
+                return state["engines"]!.AsArray().Where(e => (bool)e!["routable"]!).Select(e => (string)e!["id"]!).Order(StringComparer.Ordinal).ToArray();
+            },
+            seen => seen.SequenceEqual(ids.Order(StringComparer.Ordinal)),
+            seen => $"the coordinator routes to [{string.Join(", ", seen)}], not [{string.Join(", ", ids)}].\n{coordinator.Logs}");
 
     /// <summary>Stops an engine with SIGKILL: no deregistration, its key lingers until its TTL.</summary>
     public async Task KillEngineAsync(string id)

@@ -36,35 +36,20 @@ public sealed class ServiceProcess : IAsyncDisposable
             Path.Combine(Repository.Root, project));
         var process = ManagedProcess.Start(spec, new LogBuffer(2000), TimeProvider.System);
         var service = new ServiceProcess(project, chosen, process);
-        await service.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        await service.WaitHealthyAsync(Eventually.DefaultTimeout);
         return service;
     }
 
-    public async Task WaitHealthyAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+    public Task WaitHealthyAsync(TimeSpan timeout) =>
+        Eventually.TrueAsync(async () =>
         {
             if (Process.HasExited)
             {
                 throw new InvalidOperationException($"{Project} exited with {await Process.Exited}:\n{Process.Logs.Tail(60)}");
             }
-            try
-            {
-                using var response = await Client.GetAsync(new Uri("/health", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{Project} was not healthy within {timeout}:\n{Process.Logs.Tail(60)}");
-    }
+            using var response = await Client.GetAsync(new Uri("/health", UriKind.Relative));
+            return response.IsSuccessStatusCode;
+        }, () => $"{Project} is not healthy:\n{Process.Logs.Tail(60)}", timeout);
 
     /// <summary>The last lines of its console, for assertion messages.</summary>
     public string Logs => Process.Logs.Tail(80);
