@@ -9,6 +9,7 @@ using Mesh.Bench.Startup;
 //   dotnet run -c Release --project Mesh.Bench -- engine [tiny|small]
 //   dotnet run -c Release --project Mesh.Bench -- coordinator [rate=500] [seconds=10]
 //   dotnet run -c Release --project Mesh.Bench -- routing [all|uniform|zipf|multiturn|lowshare]
+//   dotnet run -c Release --project Mesh.Bench -- redis-outage [rate=50] [seconds=10]
 //   dotnet run -c Release --project Mesh.Bench -- startup [runs=3]
 //   dotnet run -c Release --project Mesh.Bench -- otlp [traces=20000]
 var command = args.FirstOrDefault() ?? "help";
@@ -18,6 +19,7 @@ return command switch
     "engine" => await EngineBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "small"),
     "coordinator" => await CoordinatorBenchmark.RunAsync(Number(1, 500), (int)Number(2, 10)),
     "routing" => await RoutingSuite.RunAsync(args[1..]),
+    "redis-outage" => await RedisOutageBenchmark.RunAsync(Number(1, 50), (int)Number(2, 10)),
     "startup" => await StartupBenchmark.RunAsync((int)Number(1, 3), Directory.GetCurrentDirectory()),
     "otlp" => await OtlpIngestBenchmark.RunAsync((int)Number(1, 20000)),
     _ => Help(),
@@ -31,6 +33,7 @@ static int Help()
           coordinator [rate] [seconds]      coordinator overhead vs direct engine calls (p50/p99), Redis round trips per decision
           routing [workload]                the routing suite: uniform, zipf, multiturn, lowshare (or all), every policy,
                                             rates up to capacity, 1/2/4 coordinators, an engine killed mid-run
+          redis-outage [rate] [seconds]     request latency with Redis healthy, hung (SIGSTOP) and killed, side by side
           otlp [traces]                     dashboard OTLP ingest spans/s (HTTP and gRPC), memory with the store at its limits
           startup [runs]                    `dotnet run --project Mesh.AppHost` to all resources healthy (run from the repository root)
         Results are printed and saved under bench-results/ (markdown, and PNG plots).

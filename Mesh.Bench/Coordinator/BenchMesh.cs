@@ -24,6 +24,15 @@ public sealed class BenchMesh : IAsyncDisposable
 
     public IReadOnlyList<Uri> EngineUrls => [.. App.Instances.Where(i => i.Resource.Name == "engine").Select(i => i.Url!)];
 
+    /// <summary>A client for calling the engines directly: it carries the engine API key derived from the run's mesh secret.</summary>
+    public HttpClient CreateEngineClient()
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(120) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer", MeshSecret.EngineApiKey(App.GetParameterValue(MeshAppModel.SecretParameter)));
+        return client;
+    }
+
     public static async Task<BenchMesh> StartAsync(int engines, params string[] extra) => await StartAsync(engines, 1, extra);
 
     public static async Task<BenchMesh> StartAsync(int engines, int coordinators, params string[] extra)
@@ -86,13 +95,10 @@ public sealed class BenchMesh : IAsyncDisposable
     public async Task ResetCachesAsync()
     {
         var before = await RoutableEnginesAsync(Coordinator);
-        using var client = new HttpClient();
-        var key = MeshSecret.EngineApiKey(App.GetParameterValue(MeshAppModel.SecretParameter));
+        using var client = CreateEngineClient();
         foreach (var url in EngineUrls)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, "/v1/engine/cache/reset"));
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-            using var response = await client.SendAsync(request);
+            using var response = await client.PostAsync(new Uri(url, "/v1/engine/cache/reset"), null);
             response.EnsureSuccessStatusCode();
         }
         await WaitForEnginesAsync(before.Count, engines => engines.All(e => !before.TryGetValue(e.Key, out var old) || e.Value != old));

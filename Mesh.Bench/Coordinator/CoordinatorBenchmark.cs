@@ -17,7 +17,7 @@ public static class CoordinatorBenchmark
         await using var mesh = await BenchMesh.StartAsync(4);
         var load = new OpenLoopLoad(mesh.Coordinator);
         var engines = mesh.EngineUrls;
-        using var direct = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(120) };
+        using var direct = mesh.CreateEngineClient();
         var chat = new Uri("/v1/chat/completions", UriKind.Relative);
 
         (Uri, JsonObject, HttpClient?) Direct(int i) => (new Uri(engines[i % engines.Count], "/v1/chat/completions"), Body(i), direct);

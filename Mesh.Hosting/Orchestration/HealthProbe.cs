@@ -24,8 +24,10 @@ internal static class HealthProbe
                 _ => instance.Process is { HasExited: false },
             };
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // A probe that times out (a hung process) is an unhealthy answer; it must not end the instance's monitoring.
             return false;
         }
     }

@@ -7,6 +7,7 @@ namespace Mesh.Tests.Coordinator;
 /// <summary>
 /// A Redis that hangs (stopped with SIGSTOP: connections stay open and nothing answers, the worst kind of outage) costs
 /// requests at most the index's short timeout, not Redis's own: compared with a healthy baseline measured in the same test.
+/// Afterwards the orchestrator still watches it.
 /// </summary>
 public sealed class RedisOutageTests(RedisOutageTests.Fixture mesh) : IClassFixture<RedisOutageTests.Fixture>
 {
@@ -80,6 +81,12 @@ public sealed class RedisOutageTests(RedisOutageTests.Fixture mesh) : IClassFixt
             await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", OpenAIClient.Chat(system, 2, stream: true));
             return (string?)(await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", OpenAIClient.Chat(system, 2, stream: true))).Mesh?["reason"];
         }, reason => reason == "prefix_hit", reason => $"reason {reason}");
+
+        // A health probe that timed out during the hang must not have ended the orchestrator's watch: killed now, Redis comes back.
+        var instance = mesh.App.Instances.Single(i => i.Resource.Name == "redis");
+        var restarts = instance.Restarts;
+        instance.Process!.Kill();
+        await mesh.App.ResourceNotifications.WaitForAsync("redis", i => i[0].Restarts > restarts && i[0].Healthy).WaitAsync(Eventually.DefaultTimeout);
     });
 
     private static double Percentile(List<double> values, double percentile)
