@@ -6,7 +6,8 @@ namespace Mesh.AppHost;
 
 /// <summary>
 /// The mesh's app model, used by <c>Program</c> and by the tests' testing builder: Redis, the local engine replicas,
-/// a cloud-tier engine (or a real provider), the coordinator referencing all of them, and the dashboard.
+/// a cloud-tier engine (or a real provider), the coordinator referencing all of them, the Semantic Kernel
+/// workflow, and the dashboard.
 /// </summary>
 public static class MeshAppModel
 {
@@ -62,6 +63,24 @@ public static class MeshAppModel
             var cloud = Engine(builder.AddProject("cloud", "Mesh.Engine"), redis, secret, options.Engines, tier: "cloud")
                 .WithEnvironment("Engine__Id", "cloud");
             coordinator.WithReference(cloud);
+        }
+
+        if (options.Workflow.Enabled)
+        {
+            // MoFA's demo as a Semantic Kernel workflow, calling the coordinator as any application would.
+            var workflow = builder.AddProject("workflow", "Mesh.Workflow")
+                .WithHttpHealthCheck()
+                .WithReference(coordinator)
+                .WaitFor(coordinator)
+                .WithEnvironment("Workflow__Model", $"mesh-{options.Engines.Model}");
+            if (options.Coordinator.ApiKey is { Length: > 0 } workflowKey)
+            {
+                workflow.WithEnvironment("Mesh__ApiKey", workflowKey);
+            }
+            if (options.Workflow.Port > 0)
+            {
+                workflow.WithHttpEndpoint(options.Workflow.Port);
+            }
         }
         return options;
     }

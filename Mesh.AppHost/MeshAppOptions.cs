@@ -11,6 +11,8 @@ public sealed class MeshAppOptions
 
     public CoordinatorSettings Coordinator { get; set; } = new();
 
+    public WorkflowSettings Workflow { get; set; } = new();
+
     public bool Dashboard { get; set; } = true;
 
     public sealed class EngineSettings
@@ -40,6 +42,15 @@ public sealed class MeshAppOptions
         public string? ApiKey { get; set; }
 
         public string? Model { get; set; }
+    }
+
+    /// <summary>The Semantic Kernel workflow service (MoFA's demo).</summary>
+    public sealed class WorkflowSettings
+    {
+        public bool Enabled { get; set; } = true;
+
+        /// <summary>A fixed port for the workflow; 0 picks a free one.</summary>
+        public int Port { get; set; } = 5090;
     }
 
     public sealed class CoordinatorSettings

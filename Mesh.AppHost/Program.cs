@@ -37,6 +37,15 @@ _ = Task.Run(async () =>
           curl -N {{coordinator}}/v1/chat/completions -H 'Content-Type: application/json' \
             -d '{"model":"mesh-{{options.Engines.Model}}","stream":true,"max_tokens":32,"messages":[{"role":"user","content":"Hello, mesh!"}]}'
         """);
+    if (app.Resources.Any(r => r.Name == "workflow"))
+    {
+        var workflow = app.GetEndpoint("workflow").ToString().TrimEnd('/');
+        Console.WriteLine($$"""
+            The Semantic Kernel workflow (plan, sub-questions in parallel, a streamed synthesis), over HTTP or from a console:
+              curl {{workflow}}/workflows/run -H 'Content-Type: application/json' -d '{"question":"Explain photosynthesis"}'
+              dotnet run --project Mesh.Workflow -- --coordinator {{coordinator}} "Explain photosynthesis"
+            """);
+    }
     Console.WriteLine("(The engines run synthetic weights: the text is meaningless; the routing, caching and timing are real.)");
     Console.WriteLine("Press Ctrl+C to stop.");
 });

@@ -28,9 +28,13 @@ public sealed class CoordinatorOptions
 
     public TierPolicy ResolvedDefaultTierPolicy => TierPolicies.TryParse(DefaultTierPolicy, out var policy) ? policy : TierPolicy.LocalFirstWithCloudFallback;
 
-    /// <summary>How often the registry re-reads the engines' heartbeat keys (pub/sub brings load in between).</summary>
+    /// <summary>
+    /// How often the registry re-reads every engine's heartbeat key, which removes engines whose key expired. Between
+    /// scans the heartbeat channel brings load, epochs and new engines at once, so this only bounds how long a vanished
+    /// engine stays routable (its key's TTL plus this).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.020", "00:01:00")]
-    public TimeSpan RegistryRefreshInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan RegistryRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// With a mesh secret, a heartbeat sent longer ago than this (by its own clock) is not believed, so an old signed

@@ -3,44 +3,72 @@ using Mesh.Contracts.Security;
 using Mesh.Contracts.Telemetry;
 using Mesh.Contracts.Tokenization;
 using Mesh.Coordinator.Api;
-using Mesh.Coordinator.PrefixIndex;
-using Mesh.Coordinator.Proxy;
+using Mesh.Coordinator.Feedback;
+using Mesh.Coordinator.Forwarding;
 using Mesh.Coordinator.Registry;
 using Mesh.Coordinator.Routing;
 using Mesh.Coordinator.Routing.Policies;
 using Mesh.Coordinator.Telemetry;
+using Mesh.Coordinator.Validation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Mesh.Coordinator;
 
 public static class CoordinatorServiceExtensions
 {
     /// <summary>
-    /// Registers the registry, the prefix index (Redis when <c>ConnectionStrings:redis</c> is set, else embedded),
-    /// the router, the proxy and the telemetry.
+    /// The coordinator as a library: the registry, the request pipeline (validate, route, forward with failover,
+    /// feedback, telemetry) and the three built-in policies, with the embedded prefix index until the builder says
+    /// otherwise. Map its endpoints with <see cref="CoordinatorEndpoints.MapCoordinatorApi"/>.
+    /// </summary>
+    public static MeshRoutingBuilder AddMeshRouting(this IServiceCollection services, Action<CoordinatorOptions>? configure = null)
+    {
+        var options = services.AddOptions<CoordinatorOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CoordinatorOptions>, CoordinatorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton(MeshTokenizer.Instance);
+        services.TryAddSingleton<HeartbeatSigner>(provider => new HeartbeatSigner(provider.GetService<IConfiguration>()?[MeshSecret.ConfigurationKey]));
+
+        services.TryAddSingleton<EngineRegistry>();
+        services.TryAddSingleton<EngineConnection>();
+        services.AddHostedService<RegistryEvents>();
+
+        services.TryAddSingleton<CompletionRequestReader>();
+        services.TryAddSingleton<RoutingPolicies>();
+        services.TryAddSingleton<Router>();
+        services.TryAddSingleton<IEngineForwarder>(provider => new HttpEngineForwarder(provider.GetRequiredService<EngineConnection>()));
+        services.TryAddSingleton<FailoverLoop>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAttemptObserver, HealthObserver>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAttemptObserver, CostObserver>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAttemptObserver, PrefixIndexObserver>());
+        services.TryAddSingleton<CoordinatorMetrics>();
+        services.TryAddSingleton<RecentRequests>();
+        services.TryAddSingleton<RequestTelemetry>();
+        services.TryAddSingleton<CompletionPipeline>();
+
+        return new MeshRoutingBuilder(services)
+            .AddPolicy<PrefixAwarePolicy>()
+            .AddPolicy<LeastLoadedPolicy>()
+            .AddPolicy<RoundRobinPolicy>()
+            .UseEmbeddedPrefixIndex();
+    }
+
+    /// <summary>
+    /// The coordinator service: <see cref="AddMeshRouting"/> bound to the <c>Coordinator</c> section, the prefix index in
+    /// Redis when <c>ConnectionStrings:redis</c> is set (embedded otherwise, or with <c>PrefixIndex:Embedded</c>), the
+    /// registry fed from Redis heartbeats or by polling the engines, and CORS for the configured origins.
     /// </summary>
     public static IHostApplicationBuilder AddCoordinator(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<CoordinatorOptions>()
-            .Bind(builder.Configuration.GetSection(CoordinatorOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CoordinatorOptions>, CoordinatorOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => MeshTokenizer.Instance);
-        services.AddSingleton<EngineRegistry>();
-        services.AddSingleton<CoordinatorMetrics>();
-        services.AddSingleton<RecentRequests>();
-        services.AddSingleton<IRoutingPolicy, PrefixAwarePolicy>();
-        services.AddSingleton<IRoutingPolicy, LeastLoadedPolicy>();
-        services.AddSingleton<IRoutingPolicy, RoundRobinPolicy>();
-        services.AddSingleton<RoutingPolicies>();
-        services.AddSingleton<Router>();
-        services.AddSingleton<CompletionProxy>();
-        services.AddSingleton<CompletionHandler>();
-        services.AddHostedService<RegistryEvents>();
+        var routing = services.AddMeshRouting();
+        services.AddOptions<CoordinatorOptions>().Bind(builder.Configuration.GetSection(CoordinatorOptions.Section));
         var origins = builder.Configuration.GetSection($"{CoordinatorOptions.Section}:{nameof(CoordinatorOptions.CorsAllowedOrigins)}").Get<string[]>() ?? [];
         if (origins.Length > 0)
         {
@@ -48,33 +76,18 @@ public static class CoordinatorServiceExtensions
                 .WithOrigins(origins)
                 .WithMethods("GET", "POST")
                 .WithHeaders("authorization", "content-type", MeshHeaders.Policy, MeshHeaders.TierPolicy)
-                .WithExposedHeaders(MeshHeaders.RequestId, MeshHeaders.OpenAIRequestId, MeshHeaders.Engine)));
+                .WithExposedHeaders(MeshHeaders.RequestId, MeshHeaders.OpenAIRequestId, MeshHeaders.Engine, MeshHeaders.Tier, MeshHeaders.Reason,
+                    MeshHeaders.CachedTokens, MeshHeaders.TimeToFirstTokenMs)));
         }
-
-        services.AddSingleton<EngineHttpClient>();
-        services.AddSingleton(new HeartbeatSigner(builder.Configuration[MeshSecret.ConfigurationKey]));
-
-        var embedded = builder.Configuration.GetValue<bool>($"{CoordinatorOptions.Section}:PrefixIndex:Embedded");
         if (!builder.AddRedisClient("redis"))
         {
-            services.AddSingleton<IPrefixIndex>(provider => NewEmbedded(provider));
             services.AddHostedService<HttpEngineDiscovery>();
             return builder;
         }
-        services.AddSingleton(provider =>
+        if (!builder.Configuration.GetValue<bool>($"{CoordinatorOptions.Section}:PrefixIndex:Embedded"))
         {
-            var settings = provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.PrefixIndex;
-            return new RedisCircuit(provider.GetRequiredService<TimeProvider>(), settings.Timeout, settings.RetryAfter);
-        });
-        services.AddSingleton<IPrefixIndex>(provider => embedded
-            ? NewEmbedded(provider)
-            : new RedisPrefixIndex(
-                provider.GetRequiredService<IConnectionMultiplexer>(),
-                provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.PrefixIndex.Ttl,
-                provider.GetRequiredService<CoordinatorMetrics>(),
-                provider.GetRequiredService<RedisCircuit>(),
-                provider.GetRequiredService<ILogger<RedisPrefixIndex>>()));
+            routing.UseRedisPrefixIndex();
+        }
         services.AddHostedService<RedisRegistrySync>();
         return builder;
     }
@@ -88,7 +101,4 @@ public static class CoordinatorServiceExtensions
         }
         return app;
     }
-
-    private static EmbeddedPrefixIndex NewEmbedded(IServiceProvider provider) =>
-        new(provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.PrefixIndex.Ttl);
 }

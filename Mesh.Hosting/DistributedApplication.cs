@@ -162,7 +162,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         };
     }
 
-    /// <summary>What an instance is launched with, in Aspire's conventions (see shared/DESIGN.md).</summary>
+    /// <summary>What an instance is launched with, in Aspire's conventions (the README's "The AppHost" lists them).</summary>
     private Dictionary<string, string> EnvironmentFor(ResourceInstance instance)
     {
         var resource = instance.Resource;

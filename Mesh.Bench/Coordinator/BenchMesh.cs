@@ -42,7 +42,7 @@ public sealed class BenchMesh : IAsyncDisposable
         [
             "--Mesh:Engines:Simulated=true", "--Mesh:Engines:Model=small", $"--Mesh:Engines:Replicas={engines}",
             "--Mesh:Engines:HeartbeatInterval=00:00:00.250", "--Mesh:Cloud:Enabled=false", "--Mesh:Dashboard=false",
-            "--Mesh:Coordinator:Port=0", $"--Mesh:Coordinator:Replicas={coordinators}", .. extra,
+            "--Mesh:Coordinator:Port=0", $"--Mesh:Coordinator:Replicas={coordinators}", "--Mesh:Workflow:Enabled=false", .. extra,
         ]);
         var app = await builder.BuildAsync();
         await app.StartAsync();

@@ -8,10 +8,16 @@ public static class MeshHeaders
     /// <summary>The request id as OpenAI sends it (the SDKs record it with each response); the same value as <see cref="RequestId"/>.</summary>
     public const string OpenAIRequestId = "x-request-id";
     public const string Engine = "x-mesh-engine";
+
+    // Sent by the coordinator with its first token, so a client learns why the request went where it went before the end.
+    public const string Tier = "x-mesh-tier";
+    public const string Reason = "x-mesh-reason";
+    public const string TimeToFirstTokenMs = "x-mesh-ttft-ms";
     public const string Policy = "x-mesh-policy";
     public const string TierPolicy = "x-mesh-tier-policy";
 
-    // Sent by an engine when its first token is ready, so the caller learns what the prefill cost.
+    // Sent by an engine when its first token is ready, so the caller learns what the prefill cost (the coordinator passes
+    // CachedTokens on to its client too).
     public const string EngineId = "x-mesh-engine-id";
     public const string EngineEpoch = "x-mesh-engine-epoch";
     public const string PromptTokens = "x-mesh-prompt-tokens";

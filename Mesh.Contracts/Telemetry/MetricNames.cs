@@ -21,6 +21,12 @@ public static class MetricNames
     public const string RoutingLatency = "coordinator_routing_latency";
     public const string MessageProcessingLatency = "coordinator_message_processing_latency";
     public const string ActiveEngines = "coordinator_active_engines";
+    public const string RoutingDecisions = "mesh_routing_decisions";
+    public const string StreamMigrations = "coordinator_stream_migrations";
+    public const string PrefixIndexRoundTrips = "coordinator_prefix_index_round_trips";
+    public const string PredictedCachedTokens = "routing_predicted_cached_tokens";
+    public const string ObservedCachedTokens = "routing_observed_cached_tokens";
+    public const string PredictionError = "routing_prediction_error_tokens";
 
     // MoFA's per-request figures as metrics: the mesh_ prefix and base units (the response's mesh object and the trace
     // keep MoFA's own names, latency_ms and the others).

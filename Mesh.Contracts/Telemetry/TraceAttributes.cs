@@ -36,7 +36,4 @@ public static class TraceAttributes
     public const string TokensStreamed = "mesh.tokens_streamed";
     public const string TokensPerSecond = "mesh.tokens_per_second";
     public const string TotalTimeMs = "mesh.total_time_ms";
-
-    /// <summary>The counter of routing decisions, by policy, tier policy, reason and engine (decisions per second on the mesh page).</summary>
-    public const string RoutingDecisionsMetric = "mesh_routing_decisions";
 }

@@ -14,20 +14,20 @@ public static class CoordinatorEndpoints
     /// The OpenAI endpoints and the mesh's own, all under <c>/v1</c> and behind the API key when one is set (an unknown
     /// <c>/v1</c> path too: without the key it is a 401, not a 404).
     /// </summary>
-    public static WebApplication MapCoordinatorApi(this WebApplication app)
+    public static TBuilder MapCoordinatorApi<TBuilder>(this TBuilder endpoints) where TBuilder : IEndpointRouteBuilder
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(new BearerTokenFilter(app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value.ApiKey));
-        v1.MapPost("/chat/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest, CompletionKind.Chat));
-        v1.MapPost("/completions", (HttpContext context, CompletionHandler handler) =>
-            handler.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest, CompletionKind.Text));
+        var v1 = endpoints.MapGroup("/v1").AddEndpointFilter(new BearerTokenFilter(endpoints.ServiceProvider.GetRequiredService<IOptions<CoordinatorOptions>>().Value.ApiKey));
+        v1.MapPost("/chat/completions", (HttpContext context, CompletionPipeline pipeline) =>
+            pipeline.HandleAsync(context, OpenAIJsonContext.Default.ChatCompletionRequest, CompletionKind.Chat));
+        v1.MapPost("/completions", (HttpContext context, CompletionPipeline pipeline) =>
+            pipeline.HandleAsync(context, OpenAIJsonContext.Default.CompletionRequest, CompletionKind.Text));
         v1.MapGet("/models", ListModels);
         v1.MapGet("/models/{id}", GetModel);
         v1.MapGet("/mesh/engines", GetEnginesAsync);
         v1.MapGet("/mesh/requests", ListRequests);
         v1.MapGet("/mesh/requests/{id}/trace", GetTrace);
         v1.Map("/{**path}", (HttpContext context) => new ApiErrorResult(ApiError.NotFound($"Unknown request URL: {context.Request.Method} {context.Request.Path}.")));
-        return app;
+        return endpoints;
     }
 
     /// <summary>Every model a client can ask for: those of the routable engines, and each static backend's own.</summary>

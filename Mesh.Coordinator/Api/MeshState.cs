@@ -4,7 +4,7 @@ using Mesh.Coordinator.Telemetry;
 namespace Mesh.Coordinator.Api;
 
 /// <summary>One engine as <c>GET /v1/mesh/engines</c> shows it.</summary>
-public sealed record EngineView(
+internal sealed record EngineView(
     string Id,
     long Epoch,
     string Url,
@@ -30,10 +30,10 @@ public sealed record EngineView(
     double HeartbeatAgeMs,
     long PrefixIndexEntries);
 
-public sealed record MeshEnginesView(string PrefixIndex, int ActiveEngines, IReadOnlyList<EngineView> Engines);
+internal sealed record MeshEnginesView(string PrefixIndex, int ActiveEngines, IReadOnlyList<EngineView> Engines);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(MeshEnginesView))]
 [JsonSerializable(typeof(TraceDocument))]
 [JsonSerializable(typeof(IReadOnlyList<TraceDocument>))]
-public sealed partial class CoordinatorJsonContext : JsonSerializerContext;
+internal sealed partial class CoordinatorJsonContext : JsonSerializerContext;

@@ -6,7 +6,7 @@ namespace Mesh.Coordinator.PrefixIndex;
 /// (a lookup that finds nothing, so routing goes on by load from local state). After <see cref="RetryAfter"/> one call
 /// is let through as a probe; its success closes the circuit.
 /// </summary>
-public sealed class RedisCircuit(TimeProvider time, TimeSpan timeout, TimeSpan retryAfter)
+internal sealed class RedisCircuit(TimeProvider time, TimeSpan timeout, TimeSpan retryAfter)
 {
     private long _openUntil;
     private int _probing;

@@ -2,7 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using Mesh.Contracts.Caching;
 using Mesh.Contracts.Registry;
-using Mesh.Coordinator.Telemetry;
+using System.Diagnostics.Metrics;
+using Mesh.Contracts.Telemetry;
 using StackExchange.Redis;
 
 namespace Mesh.Coordinator.PrefixIndex;
@@ -17,20 +18,21 @@ namespace Mesh.Coordinator.PrefixIndex;
 /// capacities. Every call goes through a <see cref="RedisCircuit"/>: when Redis is away or slow, lookups find nothing
 /// within the circuit's timeout (routing goes on by load) and, once it is open, at once; updates are skipped.
 /// </summary>
-public sealed partial class RedisPrefixIndex : IPrefixIndex
+internal sealed partial class RedisPrefixIndex : IPrefixIndex
 {
     private readonly IConnectionMultiplexer _redis;
     private readonly TimeProvider _time;
     private readonly TimeSpan _ttl;
-    private readonly CoordinatorMetrics _metrics;
+    private readonly Counter<long> _roundTrips;
     private readonly RedisCircuit _circuit;
 
-    public RedisPrefixIndex(IConnectionMultiplexer redis, TimeProvider time, TimeSpan ttl, CoordinatorMetrics metrics, RedisCircuit circuit, ILogger<RedisPrefixIndex> logger)
+    public RedisPrefixIndex(IConnectionMultiplexer redis, TimeProvider time, TimeSpan ttl, IMeterFactory meterFactory, RedisCircuit circuit, ILogger<RedisPrefixIndex> logger)
     {
         _redis = redis;
         _time = time;
         _ttl = ttl;
-        _metrics = metrics;
+        _roundTrips = meterFactory.Create(MetricNames.CoordinatorMeter)
+            .CreateCounter<long>(MetricNames.PrefixIndexRoundTrips, "{call}", "Round trips to the prefix index, by operation.");
         _circuit = circuit;
         _circuit.StateChanged += reason =>
         {
@@ -139,7 +141,7 @@ public sealed partial class RedisPrefixIndex : IPrefixIndex
         Members(blockHashes.Span, values.AsSpan(4));
         var result = await _circuit.RunAsync(async () =>
         {
-            _metrics.PrefixIndexRoundTrip("lookup");
+            _roundTrips.Add(1, new KeyValuePair<string, object?>("operation", "lookup"));
             return (long[]?)await _redis.GetDatabase().ScriptEvaluateAsync(LookupScript, keys, values);
         }, null);
         var matches = new PrefixMatch[engines.Count];
@@ -175,7 +177,7 @@ public sealed partial class RedisPrefixIndex : IPrefixIndex
         }
         await _circuit.RunAsync(() =>
         {
-            _metrics.PrefixIndexRoundTrip("record");
+            _roundTrips.Add(1, new KeyValuePair<string, object?>("operation", "record"));
             return _redis.GetDatabase().ScriptEvaluateAsync(RecordScript,
                 [RedisKeys.PrefixIndex(engine.Id, engine.Epoch), RedisKeys.PendingPrefill(engine.Id, engine.Epoch)], values);
         });

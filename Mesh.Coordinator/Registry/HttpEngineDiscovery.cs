@@ -9,9 +9,9 @@ namespace Mesh.Coordinator.Registry;
 /// (<c>Coordinator:Engines</c> and the Aspire-style <c>services:*:http:*</c> references) each refresh interval. An
 /// engine that answers is registered like a heartbeat key; one that stops answering leaves routing.
 /// </summary>
-public sealed partial class HttpEngineDiscovery(
+internal sealed partial class HttpEngineDiscovery(
     EngineRegistry registry,
-    Proxy.EngineHttpClient engines,
+    EngineConnection engines,
     IConfiguration configuration,
     IOptions<CoordinatorOptions> options,
     ILogger<HttpEngineDiscovery> logger) : BackgroundService
@@ -36,7 +36,7 @@ public sealed partial class HttpEngineDiscovery(
     }
 
     /// <summary>The engine's heartbeat, at the configured URL (the one polled, whatever the engine says of itself).</summary>
-    private static async Task<EngineHeartbeat?> PollAsync(Proxy.EngineHttpClient engines, string url, CancellationToken stoppingToken)
+    private static async Task<EngineHeartbeat?> PollAsync(EngineConnection engines, string url, CancellationToken stoppingToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(PollTimeout);
@@ -47,7 +47,7 @@ public sealed partial class HttpEngineDiscovery(
             {
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
             }
-            using var response = await engines.Client.SendAsync(request, timeout.Token);
+            using var response = await engines.Invoker.SendAsync(request, timeout.Token);
             response.EnsureSuccessStatusCode();
             var heartbeat = await response.Content.ReadFromJsonAsync(RegistryJsonContext.Default.EngineHeartbeat, timeout.Token);
             return heartbeat is null ? null : heartbeat with { Url = url };

@@ -19,7 +19,7 @@ namespace Mesh.Coordinator.Registry;
 /// remove the engine it names (someone overwrote it; the engine's next beat restores it), nor add one.
 /// </para>
 /// </summary>
-public sealed partial class RedisRegistrySync(
+internal sealed partial class RedisRegistrySync(
     IConnectionMultiplexer redis,
     EngineRegistry registry,
     HeartbeatSigner signer,

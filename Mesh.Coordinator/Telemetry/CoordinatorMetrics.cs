@@ -9,7 +9,7 @@ namespace Mesh.Coordinator.Telemetry;
 /// <c>engine</c> and <c>tier</c>. Counters are in the scrape from the start with real labels: those without labels at
 /// once, the per-engine ones at zero as each engine joins, never as a label-less series beside the labelled ones.
 /// </summary>
-public sealed class CoordinatorMetrics
+internal sealed class CoordinatorMetrics
 {
     private static readonly double[] SecondsBuckets =
         [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -28,7 +28,6 @@ public sealed class CoordinatorMetrics
     private readonly Counter<long> _allEnginesExhausted;
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _migrations;
-    private readonly Counter<long> _prefixIndexRoundTrips;
     private readonly Counter<long> _predictedCachedTokens;
     private readonly Counter<long> _observedCachedTokens;
     private readonly Histogram<double> _routingLatency;
@@ -52,13 +51,12 @@ public sealed class CoordinatorMetrics
         _unknownSender = meter.CreateCounter<long>(MetricNames.UnknownSender, "{message}", "Heartbeats or reports that no registered, verified engine instance sent.");
         _engineUnreachable = meter.CreateCounter<long>(MetricNames.EngineUnreachable, "{call}", "Engine calls that failed to connect, timed out or broke off.");
         _allEnginesExhausted = meter.CreateCounter<long>(MetricNames.AllEnginesExhausted, "{request}", "Requests for which every candidate engine failed.");
-        _decisions = meter.CreateCounter<long>(TraceAttributes.RoutingDecisionsMetric, "{decision}", "Routing decisions by policy, reason and engine.");
-        _migrations = meter.CreateCounter<long>("coordinator_stream_migrations", "{stream}", "Streams continued on another engine after theirs failed.");
-        _prefixIndexRoundTrips = meter.CreateCounter<long>("coordinator_prefix_index_round_trips", "{call}", "Round trips to the prefix index, by operation.");
-        _predictedCachedTokens = meter.CreateCounter<long>("routing_predicted_cached_tokens", "{token}", "Cached prompt tokens the index predicted on the chosen engine.");
-        _observedCachedTokens = meter.CreateCounter<long>("routing_observed_cached_tokens", "{token}", "Cached prompt tokens the engine reported using.");
+        _decisions = meter.CreateCounter<long>(MetricNames.RoutingDecisions, "{decision}", "Routing decisions by policy, reason and engine.");
+        _migrations = meter.CreateCounter<long>(MetricNames.StreamMigrations, "{stream}", "Streams continued on another engine after theirs failed.");
+        _predictedCachedTokens = meter.CreateCounter<long>(MetricNames.PredictedCachedTokens, "{token}", "Cached prompt tokens the index predicted on the chosen engine.");
+        _observedCachedTokens = meter.CreateCounter<long>(MetricNames.ObservedCachedTokens, "{token}", "Cached prompt tokens the engine reported using.");
         _predictionError = meter.CreateHistogram(
-            "routing_prediction_error_tokens", "{token}", "Predicted minus observed cached tokens per request (0 is a perfect prediction).",
+            MetricNames.PredictionError, "{token}", "Predicted minus observed cached tokens per request (0 is a perfect prediction).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [-256, -64, -16, 0, 16, 64, 256, 1024] });
         _routingLatency = meter.CreateHistogram(MetricNames.RoutingLatency, "s", "Time to pick an engine.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
@@ -123,8 +121,6 @@ public sealed class CoordinatorMetrics
         _decisions.Add(1, new("policy", policy), new("tier_policy", tierPolicy), new("reason", reason), new("engine", engine), new("tier", tier));
 
     public void Migrated(string from, string to) => _migrations.Add(1, new("from", from), new("engine", to));
-
-    public void PrefixIndexRoundTrip(string operation) => _prefixIndexRoundTrips.Add(1, new KeyValuePair<string, object?>("operation", operation));
 
     public void Prediction(string engine, int predictedTokens, int observedTokens)
     {

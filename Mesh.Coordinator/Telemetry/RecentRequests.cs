@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Coordinator.Telemetry;
 
 /// <summary>The trace documents of the most recent requests, bounded; the oldest go first.</summary>
-public sealed class RecentRequests(IOptions<CoordinatorOptions> options)
+internal sealed class RecentRequests(IOptions<CoordinatorOptions> options)
 {
     private readonly ConcurrentDictionary<string, TraceDocument> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();

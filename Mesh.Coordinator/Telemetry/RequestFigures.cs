@@ -1,7 +1,7 @@
 namespace Mesh.Coordinator.Telemetry;
 
 /// <summary>MoFA's per-request figures, reported in each response, the trace JSON and the histograms.</summary>
-public readonly record struct RequestFigures(
+internal readonly record struct RequestFigures(
     double LatencyMs,
     double TimeToFirstTokenMs,
     int TokensStreamed,

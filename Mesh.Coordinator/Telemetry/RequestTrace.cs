@@ -9,7 +9,7 @@ namespace Mesh.Coordinator.Telemetry;
 /// children) and as MoFA's JSON (<c>{request_id, stages:[{stage, detail, timestamp_ms}], metrics}</c>) kept for
 /// <c>GET /v1/mesh/requests/{id}/trace</c>.
 /// </summary>
-public sealed class RequestTrace
+internal sealed class RequestTrace : IDisposable
 {
     private readonly List<TraceStage> _stages = new(TraceStages.All.Count);
     private readonly TimeProvider _time;
@@ -41,6 +41,9 @@ public sealed class RequestTrace
         var activity = CoordinatorActivitySource.Instance.StartActivity(stage, ActivityKind.Internal, Request?.Context ?? default);
         return new Stage(this, stage, activity, _time.GetUtcNow());
     }
+
+    /// <summary>Ends the request span.</summary>
+    public void Dispose() => Request?.Dispose();
 
     /// <summary>A stage that is a moment rather than a span of time.</summary>
     public void Mark(string stage, string detail, params (string Key, object? Value)[] tags)
@@ -79,13 +82,13 @@ public sealed class RequestTrace
     }
 }
 
-public sealed record TraceStage(
+internal sealed record TraceStage(
     [property: JsonPropertyName("stage")] string Stage,
     [property: JsonPropertyName("detail")] string Detail,
     [property: JsonPropertyName("timestamp_ms")] long TimestampMs,
     [property: JsonPropertyName("duration_ms")] double DurationMs);
 
-public sealed record TraceMetrics(
+internal sealed record TraceMetrics(
     [property: JsonPropertyName("latency_ms")] double LatencyMs,
     [property: JsonPropertyName("time_to_first_token_ms")] double TimeToFirstTokenMs,
     [property: JsonPropertyName("tokens_streamed")] int TokensStreamed,
@@ -93,7 +96,7 @@ public sealed record TraceMetrics(
     [property: JsonPropertyName("total_time_ms")] double TotalTimeMs);
 
 /// <summary>MoFA's trace JSON, plus where the request went and the OpenTelemetry trace id to find its spans.</summary>
-public sealed record TraceDocument(
+internal sealed record TraceDocument(
     [property: JsonPropertyName("request_id")] string RequestId,
     [property: JsonPropertyName("stages")] IReadOnlyList<TraceStage> Stages,
     [property: JsonPropertyName("metrics")] TraceMetrics? Metrics,

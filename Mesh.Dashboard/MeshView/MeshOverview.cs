@@ -1,4 +1,5 @@
 using Mesh.Dashboard.Storage.Metrics;
+using Mesh.Dashboard.Storage.Traces;
 
 namespace Mesh.Dashboard.MeshView;
 
@@ -36,5 +37,11 @@ public sealed record MeshOverview
 
     public required IReadOnlyList<MeshRequest> Requests { get; init; }
 
+    /// <summary>Recent workflow runs, each with the requests its steps made.</summary>
+    public IReadOnlyList<WorkflowRunView> WorkflowRuns { get; init; } = [];
+
     public bool IsEmpty => Engines.Count == 0 && Requests.Count == 0 && Decisions.Count == 0;
 }
+
+/// <summary>A workflow run: its trace and the routing decision of each step's request.</summary>
+public sealed record WorkflowRunView(TraceId TraceId, DateTimeOffset Start, TimeSpan Duration, IReadOnlyList<MeshRequest> Steps);

@@ -43,7 +43,7 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
         var now = time.GetUtcNow();
         var from = now - HistoryWindow;
 
-        var decisions = Snapshot(TraceAttributes.RoutingDecisionsMetric, from);
+        var decisions = Snapshot(MetricNames.RoutingDecisions, from);
         var hits = Snapshot(MetricNames.RoutingCacheHit, from);
         var misses = Snapshot(MetricNames.RoutingCacheMiss, from);
         var stale = Snapshot(MetricNames.RoutingStaleDetected, from);
@@ -51,9 +51,13 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
         var hitRate = Counter(MetricNames.RoutingCacheHit, hits, window);
         var missRate = Counter(MetricNames.RoutingCacheMiss, misses, window);
         var requests = store.Traces.FindTracesWithSpan(TraceAttributes.RequestSpan, requestLimit)
-            .Select(MeshRequestReader.Read)
-            .OfType<MeshRequest>()
+            .SelectMany(MeshRequestReader.ReadAll)
             .OrderByDescending(request => request.Start)
+            .Take(requestLimit)
+            .ToList();
+        var workflowRuns = store.Traces.FindTracesWithSpan(MeshRequestReader.WorkflowRunSpan, 10)
+            .Select(trace => new WorkflowRunView(trace.Summary.TraceId, trace.Summary.Start, trace.Summary.Duration,
+                [.. MeshRequestReader.ReadAll(trace).OrderBy(request => request.Start)]))
             .ToList();
 
         return new MeshOverview
@@ -77,6 +81,7 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
                 new ChartSeries("stale/s", RateLine(stale)),
             ],
             Requests = requests,
+            WorkflowRuns = workflowRuns,
         };
     }
 

@@ -7,6 +7,12 @@ public sealed record MeshRequest
 {
     public required TraceId TraceId { get; init; }
 
+    /// <summary>The request's own <c>mesh.request</c> span: a trace may hold several (each step of a workflow run).</summary>
+    public SpanId SpanId { get; init; }
+
+    /// <summary>The workflow step the request was made for, when it was made inside a workflow run.</summary>
+    public string? WorkflowStep { get; init; }
+
     public required DateTimeOffset Start { get; init; }
 
     public required TimeSpan Duration { get; init; }

@@ -4,21 +4,35 @@ using Mesh.Dashboard.Storage.Traces;
 
 namespace Mesh.Dashboard.MeshView;
 
-/// <summary>Reads a request's story out of its trace: the <c>mesh.request</c> span, its seven stages and the backend selection.</summary>
+/// <summary>
+/// Reads each request's story out of a trace: its <c>mesh.request</c> span, its seven stages and the backend selection.
+/// A trace holds one request when a client called the coordinator, several when a workflow run did (one per step).
+/// </summary>
 internal static class MeshRequestReader
 {
-    public static MeshRequest? Read(TraceDetail trace)
+    public const string WorkflowRunSpan = "workflow.run";
+    private const string WorkflowStepSpan = "workflow.step";
+
+    public static MeshRequest? Read(TraceDetail trace) => ReadAll(trace).FirstOrDefault();
+
+    public static IEnumerable<MeshRequest> ReadAll(TraceDetail trace)
     {
-        var request = trace.FindSpan(TraceAttributes.RequestSpan);
-        if (request is null)
+        var byId = trace.Spans.GroupBy(row => row.Span.SpanId).ToDictionary(group => group.Key, group => group.First().Span);
+        foreach (var row in trace.Spans.Where(row => row.Span.Name == TraceAttributes.RequestSpan))
         {
-            return null;
+            yield return Read(trace, row.Span, byId);
         }
-        var selectionSpan = trace.FindSpan(TraceStages.RouterBackendSelection);
+    }
+
+    private static MeshRequest Read(TraceDetail trace, TelemetrySpan request, Dictionary<SpanId, TelemetrySpan> byId)
+    {
+        var selectionSpan = Child(trace, request, TraceStages.RouterBackendSelection);
         var selection = selectionSpan is null ? null : ReadSelection(selectionSpan);
         return new MeshRequest
         {
             TraceId = trace.Summary.TraceId,
+            SpanId = request.SpanId,
+            WorkflowStep = WorkflowStep(request, byId),
             Start = request.Start,
             Duration = request.Duration,
             Coordinator = request.Resource.DisplayName,
@@ -57,8 +71,8 @@ internal static class MeshRequestReader
         for (var i = 0; i < stages.Length; i++)
         {
             var name = TraceStages.All[i];
-            // DESIGN.md allows a stage to be a child span or an event on the request span.
-            var span = trace.Spans.FirstOrDefault(row => row.Span.Name == name && row.Span.TraceId == request.TraceId)?.Span;
+            // A stage is a child span of the request, or an event on it.
+            var span = Child(trace, request, name);
             if (span is not null)
             {
                 stages[i] = new MeshStage(name, true, span.Start - request.Start, span.Duration, span.HasError);
@@ -70,6 +84,22 @@ internal static class MeshRequestReader
                 : new MeshStage(name, true, stageEvent.Time - request.Start, TimeSpan.Zero, false);
         }
         return stages;
+    }
+
+    private static TelemetrySpan? Child(TraceDetail trace, TelemetrySpan parent, string name) =>
+        trace.Spans.FirstOrDefault(row => row.Span.Name == name && row.Span.ParentSpanId == parent.SpanId)?.Span;
+
+    /// <summary>The nearest <c>workflow.step</c> span above the request, by its step name, if there is one.</summary>
+    private static string? WorkflowStep(TelemetrySpan request, Dictionary<SpanId, TelemetrySpan> byId)
+    {
+        for (var span = request; !span.ParentSpanId.IsEmpty && byId.TryGetValue(span.ParentSpanId, out var parent); span = parent)
+        {
+            if (parent.Name.StartsWith(WorkflowStepSpan, StringComparison.Ordinal))
+            {
+                return parent.Attribute("workflow.step") ?? parent.Name[WorkflowStepSpan.Length..].Trim();
+            }
+        }
+        return null;
     }
 
     private static double? Number(string? text) =>

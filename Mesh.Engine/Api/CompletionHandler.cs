@@ -5,6 +5,7 @@ using Mesh.Contracts.Telemetry;
 using Mesh.Contracts.Tokenization;
 using Mesh.Engine.Registry;
 using Mesh.Engine.Scheduling;
+using Mesh.Engine.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Mesh.Engine.Api;
@@ -15,6 +16,7 @@ public sealed class CompletionHandler(
     EngineScheduler scheduler,
     EngineIdentity identity,
     MeshTokenizer tokenizer,
+    EngineMetrics metrics,
     IOptions<EngineOptions> options,
     TimeProvider time)
 {
@@ -44,7 +46,7 @@ public sealed class CompletionHandler(
             return new ApiErrorResult(ApiError.TooManyRequests(
                 "The engine's queue is full. Retry after the time in Retry-After.", RetryAfterWhenFull));
         }
-        var result = new GenerationResult(sequence, plan, cancellation, identity, tokenizer, time);
+        var result = new GenerationResult(sequence, plan, cancellation, identity, tokenizer, metrics, time);
         context.Response.RegisterForDispose(result);
         return result;
     }

@@ -23,6 +23,7 @@ public sealed class GenerationResult(
     CancellationTokenSource cancellation,
     EngineIdentity identity,
     MeshTokenizer tokenizer,
+    EngineMetrics metrics,
     TimeProvider time) : IResult, IDisposable
 {
     private readonly CompletionHeader _header = new(
@@ -209,15 +210,41 @@ public sealed class GenerationResult(
     private double Milliseconds(long from, long to) =>
         from == 0 || to < from ? 0 : Math.Round(time.GetElapsedTime(from, to).TotalMilliseconds, 3);
 
+    /// <summary>
+    /// The request's inference span, <c>chat {model}</c> (or <c>text_completion {model}</c>) with the GenAI conventions'
+    /// attributes, and under it the engine's own stages: queue, prefill, decode. Recorded at the end, with the times the
+    /// scheduler noted; the GenAI server metrics are recorded with it.
+    /// </summary>
     private void RecordSpans()
     {
-        var parent = Activity.Current?.Context ?? default;
         var now = time.GetTimestamp();
         var nowUtc = time.GetUtcNow();
         DateTimeOffset At(long timestamp) => nowUtc - time.GetElapsedTime(timestamp, now);
         var admitted = sequence.AdmittedAt;
         var first = sequence.FirstTokenAt;
         var finished = sequence.FinishedAt != 0 ? sequence.FinishedAt : now;
+        var operation = plan.Kind == CompletionKind.Chat ? GenAiConventions.ChatOperation : GenAiConventions.TextCompletionOperation;
+        var model = identity.Model.ServedName;
+        double? ttft = first != 0 ? time.GetElapsedTime(sequence.EnqueuedAt, first).TotalSeconds : null;
+        double? perOutputToken = first != 0 && _completionTokens > 1 ? time.GetElapsedTime(first, finished).TotalSeconds / (_completionTokens - 1) : null;
+        metrics.GenAiRequest(operation, model, time.GetElapsedTime(sequence.EnqueuedAt, finished).TotalSeconds, ttft, perOutputToken, FinishReason == "error");
+        using var inference = EngineActivitySource.Instance.StartActivity(
+            GenAiConventions.SpanName(operation, model), ActivityKind.Internal, Activity.Current?.Context ?? default, startTime: At(sequence.EnqueuedAt));
+        inference?.SetTag(GenAiConventions.OperationName, operation)
+            .SetTag(GenAiConventions.ProviderName, GenAiConventions.MeshProvider)
+            .SetTag(GenAiConventions.RequestModel, model)
+            .SetTag(GenAiConventions.ResponseModel, model)
+            .SetTag(GenAiConventions.ResponseId, _header.Id)
+            .SetTag(GenAiConventions.RequestStream, plan.Stream)
+            .SetTag(GenAiConventions.RequestMaxTokens, plan.MaxNewTokens)
+            .SetTag(GenAiConventions.RequestTemperature, plan.Sampling.Temperature)
+            .SetTag(GenAiConventions.UsageInputTokens, sequence.PromptLength)
+            .SetTag(GenAiConventions.UsageOutputTokens, _completionTokens)
+            .SetTag(GenAiConventions.UsageCacheReadInputTokens, sequence.CachedPromptTokens)
+            .SetTag(GenAiConventions.ResponseFinishReasons, new[] { FinishReason })
+            .SetTag(GenAiConventions.ServerTimeToFirstToken, ttft)
+            .SetTag("mesh.engine", identity.Id);
+        var parent = inference?.Context ?? Activity.Current?.Context ?? default;
         Span("engine.queue", sequence.EnqueuedAt, admitted != 0 ? admitted : finished);
         if (admitted != 0)
         {
@@ -247,6 +274,7 @@ public sealed class GenerationResult(
             tag?.Invoke(activity);
             activity.SetEndTime(At(end).UtcDateTime);
         }
+        inference?.SetEndTime(At(finished).UtcDateTime);
     }
 
     public void Dispose() => cancellation.Dispose();

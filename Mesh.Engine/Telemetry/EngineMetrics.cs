@@ -14,6 +14,9 @@ public sealed class EngineMetrics
     private readonly Histogram<double> _timeToFirstToken;
     private readonly Histogram<double> _queueTime;
     private readonly Histogram<int> _decodeBatchSize;
+    private readonly Histogram<double> _genAiRequestDuration;
+    private readonly Histogram<double> _genAiTimeToFirstToken;
+    private readonly Histogram<double> _genAiTimePerOutputToken;
 
     public EngineMetrics(IMeterFactory meterFactory, EngineStatistics statistics)
     {
@@ -26,6 +29,13 @@ public sealed class EngineMetrics
         _timeToFirstToken = meter.CreateHistogram<double>(MetricNames.EngineTimeToFirstToken, "s", "Enqueue to first token.");
         _queueTime = meter.CreateHistogram<double>(MetricNames.EngineQueueTime, "s", "Enqueue to admission.");
         _decodeBatchSize = meter.CreateHistogram<int>(MetricNames.EngineDecodeBatchSize, "{sequence}", "Sequences per decode step.");
+
+        _genAiRequestDuration = meter.CreateHistogram(GenAiConventions.ServerRequestDurationMetric, "s", "Duration of each request, queue included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GenAiConventions.DurationBuckets });
+        _genAiTimeToFirstToken = meter.CreateHistogram(GenAiConventions.ServerTimeToFirstTokenMetric, "s", "Time to the first output token, queue included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GenAiConventions.TimeToFirstTokenBuckets });
+        _genAiTimePerOutputToken = meter.CreateHistogram(GenAiConventions.ServerTimePerOutputTokenMetric, "s", "Time per output token after the first.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GenAiConventions.TimePerOutputTokenBuckets });
 
         meter.CreateObservableGauge(MetricNames.EngineKvBlocksUsed, () => statistics.KvBlocksUsed, "{block}", "KV blocks held by sequences.");
         meter.CreateObservableGauge(MetricNames.EngineKvBlocksCached, () => statistics.KvBlocksCached, "{block}", "Reusable KV blocks no sequence holds.");
@@ -50,6 +60,31 @@ public sealed class EngineMetrics
     public void DecodeStep(int sequences) => _decodeBatchSize.Record(sequences);
 
     public void Preempted() => _preemptions.Add(1);
+
+    /// <summary>The GenAI conventions' server metrics for one request.</summary>
+    public void GenAiRequest(string operation, string model, double seconds, double? timeToFirstToken, double? timePerOutputToken, bool failed)
+    {
+        var tags = new System.Diagnostics.TagList
+        {
+            { GenAiConventions.OperationName, operation },
+            { GenAiConventions.ProviderName, GenAiConventions.MeshProvider },
+            { GenAiConventions.RequestModel, model },
+            { GenAiConventions.ResponseModel, model },
+        };
+        if (failed)
+        {
+            tags.Add("error.type", "engine_error");
+        }
+        _genAiRequestDuration.Record(seconds, tags);
+        if (timeToFirstToken is { } ttft)
+        {
+            _genAiTimeToFirstToken.Record(ttft, tags);
+        }
+        if (timePerOutputToken is { } tpot)
+        {
+            _genAiTimePerOutputToken.Record(tpot, tags);
+        }
+    }
 
     public void Finished(string reason) => _requests.Add(1, new KeyValuePair<string, object?>("finish_reason", reason));
 }

@@ -27,7 +27,9 @@ public class MeshAppFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await OnStartingAsync();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define, Arguments);
+        // The workflow service only where a test asks for it (later arguments win), and never on its fixed port.
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define,
+            ["--Mesh:Workflow:Enabled=false", "--Mesh:Workflow:Port=0", .. Arguments]);
         _app = await builder.BuildAsync();
         await _app.StartAsync();
         await _app.WaitForAllHealthyAsync(Eventually.DefaultTimeout);

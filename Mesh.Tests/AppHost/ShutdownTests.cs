@@ -10,12 +10,12 @@ public sealed class ShutdownTests
     public async Task After_dispose_no_process_of_the_app_remains()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define,
-            "--Mesh:Engines:Model=tiny", "--Mesh:Engines:Replicas=2", "--Mesh:Coordinator:Port=0", "--Mesh:Dashboard=false");
+            "--Mesh:Engines:Model=tiny", "--Mesh:Engines:Replicas=2", "--Mesh:Coordinator:Port=0", "--Mesh:Dashboard=false", "--Mesh:Workflow:Port=0");
         var app = await builder.BuildAsync();
         await app.StartAsync();
         await app.WaitForAllHealthyAsync(Infrastructure.Eventually.DefaultTimeout);
         var pids = app.Instances.Select(i => i.Process!.ProcessId).ToArray();
-        Assert.True(pids.Length >= 5, $"expected redis, 2 engines, the cloud engine and the coordinator; got {pids.Length}");
+        Assert.True(pids.Length >= 5, $"expected redis, 2 engines, the cloud engine, the coordinator and the workflow; got {pids.Length}");
 
         await app.DisposeAsync();
 

@@ -1,7 +1,6 @@
 using Mesh.Contracts.Registry;
 using Mesh.Coordinator;
 using Mesh.Coordinator.Registry;
-using Mesh.Coordinator.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,11 +13,8 @@ public static class CoordinatorTestDoubles
     public static EngineRegistry Registry(TimeProvider time, CoordinatorOptions? options = null) =>
         new(Options.Create(options ?? new CoordinatorOptions()), time, NullLogger<EngineRegistry>.Instance);
 
-    public static CoordinatorMetrics Metrics()
-    {
-        var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        return new CoordinatorMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-    }
+    public static System.Diagnostics.Metrics.IMeterFactory MeterFactory() =>
+        new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
 
     public static EngineHeartbeat Heartbeat(string id, long epoch = 1, string tier = "local", int running = 0, int waiting = 0,
         int maxRunning = 4, int maxWaiting = 8, int capacityBlocks = 64, string model = "mesh-tiny") => new()

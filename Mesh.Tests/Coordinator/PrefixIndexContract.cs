@@ -212,7 +212,7 @@ public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture red
 
     protected override IPrefixIndex CreateIndex()
     {
-        return new RedisPrefixIndex(redis.Server.Connection, Time, Ttl, CoordinatorTestDoubles.Metrics(),
+        return new RedisPrefixIndex(redis.Server.Connection, Time, Ttl, CoordinatorTestDoubles.MeterFactory(),
             new RedisCircuit(Time, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisPrefixIndex>.Instance);
     }

@@ -40,7 +40,7 @@ public sealed class MeshScenario : IDisposable
         Coordinator = new OtlpTelemetrySender(dashboard, protocol, "coordinator", CoordinatorInstance, _coordinatorSource.Name, _coordinatorMeter.Name);
         Engine = new OtlpTelemetrySender(dashboard, protocol, "engine", ChosenEngine, _engineSource.Name, _engineMeter.Name);
 
-        _decisions = _coordinatorMeter.CreateCounter<long>(TraceAttributes.RoutingDecisionsMetric, "{decision}");
+        _decisions = _coordinatorMeter.CreateCounter<long>(MetricNames.RoutingDecisions, "{decision}");
         _cacheHits = _coordinatorMeter.CreateCounter<long>(MetricNames.RoutingCacheHit, "{decision}");
         _cacheMisses = _coordinatorMeter.CreateCounter<long>(MetricNames.RoutingCacheMiss, "{decision}");
         _stale = _coordinatorMeter.CreateCounter<long>(MetricNames.RoutingStaleDetected, "{decision}");

@@ -19,6 +19,9 @@ internal sealed class TraceEntry(TraceId traceId)
 
     public int ErrorCount { get; private set; }
 
+    /// <summary>Spans of the GenAI conventions (<see cref="MeshView.GenAiSpanView"/>).</summary>
+    public int GenAiSpanCount { get; private set; }
+
     public TelemetrySpan? Root { get; private set; }
 
     /// <summary>False for a span id already present (an exporter's retry).</summary>
@@ -40,6 +43,10 @@ internal sealed class TraceEntry(TraceId traceId)
         if (span.HasError)
         {
             ErrorCount++;
+        }
+        if (MeshView.GenAiSpanView.IsGenAi(span))
+        {
+            GenAiSpanCount++;
         }
         if (span.IsRoot && (Root is null || !Root.IsRoot || span.Start < Root.Start))
         {
@@ -66,5 +73,6 @@ internal sealed class TraceEntry(TraceId traceId)
         End > Start ? End - Start : TimeSpan.Zero,
         Spans.Count,
         ErrorCount,
-        [.. Resources.Select(resource => resource.DisplayName)]);
+        [.. Resources.Select(resource => resource.DisplayName)],
+        GenAiSpanCount);
 }

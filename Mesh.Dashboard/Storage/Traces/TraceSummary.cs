@@ -12,4 +12,5 @@ public sealed record TraceSummary(
     TimeSpan Duration,
     int SpanCount,
     int ErrorCount,
-    string[] Resources);
+    string[] Resources,
+    int GenAiSpanCount = 0);

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace Mesh.Coordinator.Proxy;
+namespace Mesh.Coordinator.Forwarding;
 
 /// <summary>Reads the <c>data:</c> payloads of a <c>text/event-stream</c> body one event at a time; each line is copied into one reused buffer.</summary>
-public sealed class ServerSentEventReader(Stream stream) : IAsyncDisposable
+internal sealed class ServerSentEventReader(Stream stream) : IAsyncDisposable
 {
     private static ReadOnlySpan<byte> DataPrefix => "data:"u8;
 

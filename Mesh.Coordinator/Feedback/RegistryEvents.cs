@@ -1,14 +1,15 @@
 using Mesh.Coordinator.PrefixIndex;
+using Mesh.Coordinator.Registry;
 using Mesh.Coordinator.Routing;
 using Mesh.Coordinator.Telemetry;
 
-namespace Mesh.Coordinator.Registry;
+namespace Mesh.Coordinator.Feedback;
 
 /// <summary>
 /// Connects the registry's events to their consequences: a retired instance's prefix metadata is dropped, an unknown
 /// sender is counted, a joining engine's counters enter the scrape at zero, and the active-engines gauge reads the registry.
 /// </summary>
-public sealed class RegistryEvents(EngineRegistry registry, IPrefixIndex prefixIndex, CoordinatorMetrics metrics, RoutingPolicies policies) : IHostedService
+internal sealed class RegistryEvents(EngineRegistry registry, IPrefixIndex prefixIndex, CoordinatorMetrics metrics, RoutingPolicies policies) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

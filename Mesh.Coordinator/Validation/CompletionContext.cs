@@ -1,11 +1,10 @@
 using Mesh.Contracts.OpenAI;
 using Mesh.Coordinator.Routing;
-using Mesh.Coordinator.Telemetry;
 
-namespace Mesh.Coordinator.Proxy;
+namespace Mesh.Coordinator.Validation;
 
 /// <summary>A validated, tokenized request on its way through the coordinator.</summary>
-public sealed record CompletionContext(
+internal sealed record CompletionContext(
     HttpContext Http,
     GenerationRequest Request,
     CompletionKind Kind,
@@ -18,8 +17,7 @@ public sealed record CompletionContext(
     IRoutingPolicy Policy,
     TierPolicy TierPolicy,
     bool ClientStream,
-    bool IncludeUsage,
-    RequestTrace Trace)
+    bool IncludeUsage)
 {
     /// <summary>The request asks for what the mesh's engines cannot do: only static backends (a cloud provider) may serve it.</summary>
     public bool StaticBackendsOnly { get; init; }

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Mesh.Contracts.Routing;
 using Mesh.Coordinator.Routing;
 
-namespace Mesh.Coordinator.Proxy;
+namespace Mesh.Coordinator.Telemetry;
 
 /// <summary>The candidates of a decision as the JSON array the <c>mesh.candidates</c> span attribute carries.</summary>
-public static class CandidateJson
+internal static class CandidateJson
 {
     public static string Write(IReadOnlyList<Candidate> ranked) =>
         JsonSerializer.Serialize([.. ranked.Select(c => c.ToReport())], CandidateJsonContext.Default.CandidateReportArray);

@@ -3,14 +3,14 @@ using System.Text.Json;
 using Mesh.Contracts.Http;
 using Mesh.Contracts.OpenAI;
 
-namespace Mesh.Coordinator.Proxy;
+namespace Mesh.Coordinator.Forwarding;
 
 /// <summary>
 /// The response to the client, in the client's format whichever engine (or engines) produced it: server-sent
 /// chunks written as they arrive, or one JSON object at the end. Until the first token it can still become a
 /// plain error response; after, errors end the stream with an error event.
 /// </summary>
-public sealed class ClientResponse(HttpContext context, CompletionHeader header, bool stream, bool includeUsage) : IDisposable
+internal sealed class ClientResponse(HttpContext context, CompletionHeader header, bool stream, bool includeUsage) : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _text = new(stream ? 1 : 1024);
     private ServerSentEventWriter? _events;

@@ -1,67 +1,31 @@
-using System.Diagnostics;
 using System.Text.Json.Serialization.Metadata;
 using Mesh.Contracts.Hashing;
 using Mesh.Contracts.Http;
 using Mesh.Contracts.OpenAI;
 using Mesh.Contracts.Telemetry;
 using Mesh.Contracts.Tokenization;
-using Mesh.Coordinator.Proxy;
 using Mesh.Coordinator.Registry;
 using Mesh.Coordinator.Routing;
-using Mesh.Coordinator.Telemetry;
 using Microsoft.Extensions.Options;
 
-namespace Mesh.Coordinator.Api;
+namespace Mesh.Coordinator.Validation;
 
 /// <summary>
-/// The front door of a completion: reads and validates the body, resolves the policies and the model, tokenizes
-/// with the engines' tokenizer and chat template and hashes the prompt's blocks exactly as the engines will,
-/// then hands the request to the proxy. Bad input is answered here, counted, and changes no state.
+/// Reads and validates a completion's body, resolves the policies and the model, tokenizes with the engines' tokenizer
+/// and chat template and hashes the prompt's blocks exactly as the engines will. Bad input is answered with the error
+/// the client needs and changes no state.
 /// </summary>
-public sealed class CompletionHandler(
-    CompletionProxy proxy,
+internal sealed class CompletionRequestReader(
     EngineRegistry registry,
     RoutingPolicies policies,
     MeshTokenizer tokenizer,
-    CoordinatorMetrics metrics,
-    IOptions<CoordinatorOptions> options,
-    TimeProvider time)
+    IOptions<CoordinatorOptions> options)
 {
     private readonly CoordinatorOptions _options = options.Value;
 
-    public async Task HandleAsync<TRequest>(HttpContext context, JsonTypeInfo<TRequest> typeInfo, CompletionKind kind)
-        where TRequest : GenerationRequest
-    {
-        var requestId = "req_" + Guid.NewGuid().ToString("N")[..20];
-        context.Response.Headers[MeshHeaders.RequestId] = requestId;
-        context.Response.Headers[MeshHeaders.OpenAIRequestId] = requestId;
-        using var activity = CoordinatorActivitySource.Instance.StartActivity(TraceAttributes.RequestSpan, ActivityKind.Internal);
-        activity?.SetTag(TraceAttributes.RequestId, requestId);
-        var trace = new RequestTrace(requestId, time, activity);
-
-        CompletionContext? request;
-        ApiError? error;
-        using (var stage = trace.Begin(TraceStages.WorkflowStart))
-        {
-            (request, error) = await PrepareAsync(context, typeInfo, kind, requestId, trace);
-            stage.Detail = request is null
-                ? $"rejected: {error!.Error.Message}"
-                : $"model={request.Model} prompt_tokens={request.PromptTokens.Length} blocks={request.BlockHashes.Length} max_tokens={request.MaxTokens} stream={request.ClientStream}";
-        }
-        if (request is null)
-        {
-            metrics.InvalidMessage(error!.Error.Code ?? error.Error.Type);
-            activity?.SetTag(TraceAttributes.Outcome, "invalid").SetStatus(ActivityStatusCode.Error, error.Error.Message);
-            await ApiErrorResult.WriteAsync(context.Response, error, context.RequestAborted);
-            return;
-        }
-        activity?.SetTag(TraceAttributes.Model, request.Model).SetTag(TraceAttributes.Policy, request.PolicyName)
-            .SetTag(TraceAttributes.TierPolicy, request.TierPolicyName).SetTag(TraceAttributes.PromptTokens, request.PromptTokens.Length);
-        await proxy.ExecuteAsync(request);
-    }
-
-    private async Task<(CompletionContext?, ApiError?)> PrepareAsync<TRequest>(
-        HttpContext context, JsonTypeInfo<TRequest> typeInfo, CompletionKind kind, string requestId, RequestTrace trace)
+    /// <summary>The request ready to route, or the error to answer with.</summary>
+    public async Task<(CompletionContext? Request, ApiError? Error)> ReadAsync<TRequest>(
+        HttpContext context, JsonTypeInfo<TRequest> typeInfo, CompletionKind kind, string requestId)
         where TRequest : GenerationRequest
     {
         var (body, error) = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodyBytes, typeInfo, context.RequestAborted);
@@ -134,8 +98,7 @@ public sealed class CompletionHandler(
             policy,
             tierPolicy,
             body.Stream,
-            body.IncludeUsage,
-            trace)
+            body.IncludeUsage)
         {
             StaticBackendsOnly = unsupported is not null,
             ClientMaxTokens = body.MaxTokens,

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Mesh.Contracts.OpenAI;
 
-namespace Mesh.Coordinator.Proxy;
+namespace Mesh.Coordinator.Forwarding;
 
 /// <summary>
 /// One parsed stream chunk from an engine or an OpenAI-compatible backend, reused for every chunk of a stream:
 /// the text delta stays UTF-8 in a growable buffer, token ids go to a list, so relaying a token allocates nothing.
 /// </summary>
-public sealed class EngineChunk
+internal sealed class EngineChunk
 {
     private byte[] _text = new byte[256];
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Mesh.Contracts.OpenAI;
+using Mesh.Coordinator.Registry;
+using Mesh.Coordinator.Validation;
 
-namespace Mesh.Coordinator.Proxy;
+namespace Mesh.Coordinator.Forwarding;
 
 /// <summary>
 /// The bodies the coordinator sends upstream, always streamed with usage (the coordinator measures the time to first
@@ -12,11 +14,25 @@ namespace Mesh.Coordinator.Proxy;
 ///   with only the model name rewritten when the backend names it differently;
 /// - to continue a broken stream elsewhere, a completion over the prompt and the tokens already sent.
 /// </summary>
-public static class EngineRequestBodies
+internal static class EngineRequestBodies
 {
     private static readonly StreamOptions WithUsage = new() { IncludeUsage = true };
 
-    public static byte[] Forward(GenerationRequest request, string model, int? maxTokens, int? maxCompletionTokens, long? seed)
+    /// <summary>The path and body of one attempt: continuing from <paramref name="generated"/> when tokens were already sent.</summary>
+    public static (string Path, byte[] Body) For(CompletionContext request, EngineEntry engine, IReadOnlyList<int> generated)
+    {
+        var model = engine.UpstreamModel ?? request.Model;
+        if (generated.Count > 0)
+        {
+            return ("/v1/completions", Continuation(request.Request, model, [.. request.PromptTokens, .. generated], request.MaxTokens - generated.Count, request.Seed));
+        }
+        var body = engine.IsStatic
+            ? Forward(request.Request, model, request.ClientMaxTokens, request.ClientMaxCompletionTokens, request.ClientSeed)
+            : Forward(request.Request, model, request.MaxTokens, null, request.Seed);
+        return (request.Kind == CompletionKind.Text ? "/v1/completions" : "/v1/chat/completions", body);
+    }
+
+    private static byte[] Forward(GenerationRequest request, string model, int? maxTokens, int? maxCompletionTokens, long? seed)
     {
         request.Model = model;
         request.Stream = true;
@@ -32,7 +48,7 @@ public static class EngineRequestBodies
         };
     }
 
-    public static byte[] Continuation(GenerationRequest original, string model, int[] tokens, int remainingTokens, long seed) =>
+    private static byte[] Continuation(GenerationRequest original, string model, int[] tokens, int remainingTokens, long seed) =>
         JsonSerializer.SerializeToUtf8Bytes(new CompletionRequest
         {
             Model = model,
