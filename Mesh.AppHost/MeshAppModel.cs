@@ -104,6 +104,10 @@ public static class MeshAppModel
         {
             engine.WithEnvironment("Engine__KvCapacityBlocks", settings.KvCapacityBlocks.ToString(CultureInfo.InvariantCulture));
         }
+        if (settings.Simulated && settings.SimulatedContextWindow > 0)
+        {
+            engine.WithEnvironment("Engine__Simulation__ContextWindow", settings.SimulatedContextWindow.ToString(CultureInfo.InvariantCulture));
+        }
         if (settings.HeartbeatInterval is { } interval)
         {
             engine.WithEnvironment("Engine__HeartbeatInterval", interval.ToString("c", CultureInfo.InvariantCulture));

@@ -26,6 +26,9 @@ public sealed class MeshAppOptions
 
         public int KvCapacityBlocks { get; set; }
 
+        /// <summary>Simulated engines only: a context window other than the model's (0 keeps it), for long-prompt measurements.</summary>
+        public int SimulatedContextWindow { get; set; }
+
         public bool RestartOnExit { get; set; } = true;
 
         /// <summary>Heartbeat period of the engines (the registry drops an engine about three periods after its last beat).</summary>

@@ -5,6 +5,7 @@ using Mesh.Hosting.Networking;
 using Mesh.Hosting.Orchestration;
 using Mesh.Hosting.Processes;
 using Mesh.Hosting.ResourceService;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Hosting;
 
@@ -177,7 +178,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             {
                 environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = _dashboardSettings!.OtlpGrpcUrl;
                 environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
-                environment["OTEL_EXPORTER_OTLP_HEADERS"] = $"x-otlp-api-key={_dashboardSettings.OtlpApiKey}";
+                environment["OTEL_EXPORTER_OTLP_HEADERS"] = $"{DashboardHeaders.OtlpApiKey}={_dashboardSettings.OtlpApiKey}";
                 environment["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
                 environment["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
                 environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";

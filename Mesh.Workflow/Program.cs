@@ -8,6 +8,7 @@ if (coordinatorIndex >= 0 && coordinatorIndex + 1 < args.Length)
     var question = string.Join(' ', args.Where((_, i) => i != coordinatorIndex && i != coordinatorIndex + 1 && !args[i].StartsWith("--", StringComparison.Ordinal)));
     var console = Host.CreateApplicationBuilder(args.Where((_, i) => i != coordinatorIndex && i != coordinatorIndex + 1).ToArray());
     console.ConfigureOpenTelemetry();
+    console.Logging.SetMinimumLevel(LogLevel.Warning); // the table is the output; the service logs go to the dashboard
     console.AddWorkflow(new Uri(args[coordinatorIndex + 1]));
     using var host = console.Build();
     await host.StartAsync();

@@ -4,6 +4,7 @@ using Mesh.Contracts.Routing;
 using Mesh.SemanticKernel;
 using Microsoft.SemanticKernel;
 using ChatTokenUsage = OpenAI.Chat.ChatTokenUsage;
+using Mesh.Contracts.Telemetry;
 
 namespace Mesh.Workflow;
 
@@ -32,8 +33,8 @@ public sealed class ResearchWorkflow(Kernel kernel, string model, WorkflowOption
     public async Task<WorkflowRun> RunAsync(string question, Func<StepResult, ValueTask>? onStep, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var run = WorkflowTelemetry.Source.StartActivity(WorkflowTelemetry.RunSpan);
-        run?.SetTag("workflow.sub_questions", options.SubQuestions).SetTag("gen_ai.request.model", model);
+        using var run = WorkflowTelemetry.Source.StartActivity(TraceAttributes.WorkflowRunSpan);
+        run?.SetTag("workflow.sub_questions", options.SubQuestions).SetTag(GenAiConventions.RequestModel, model);
         if (options.CaptureMessages)
         {
             run?.SetTag("workflow.question", question);
@@ -82,8 +83,8 @@ public sealed class ResearchWorkflow(Kernel kernel, string model, WorkflowOption
 
     private async Task<StepResult> StepAsync(string name, string tierPolicy, string system, string user, int maxTokens, bool stream, CancellationToken cancellationToken)
     {
-        using var activity = WorkflowTelemetry.Source.StartActivity($"{WorkflowTelemetry.StepSpan} {name}");
-        activity?.SetTag("workflow.step", name).SetTag("mesh.tier_policy", tierPolicy);
+        using var activity = WorkflowTelemetry.Source.StartActivity($"{TraceAttributes.WorkflowStepSpan} {name}");
+        activity?.SetTag(TraceAttributes.WorkflowStep, name).SetTag(TraceAttributes.TierPolicy, tierPolicy);
         var settings = new MeshPromptExecutionSettings { MaxTokens = maxTokens, Temperature = 0, TierPolicy = tierPolicy };
         var arguments = new KernelArguments(settings) { ["system"] = system, ["user"] = user };
         const string template = "<message role=\"system\">{{$system}}</message><message role=\"user\">{{$user}}</message>";
@@ -119,9 +120,9 @@ public sealed class ResearchWorkflow(Kernel kernel, string model, WorkflowOption
         var streamingMs = totalMs - (report?.TimeToFirstTokenMs ?? 0);
         var step = new StepResult(name, tierPolicy, report?.Engine, report?.Tier, report?.Reason, report?.CachedTokens ?? 0, report?.TimeToFirstTokenMs,
             tokens, tokens > 1 && streamingMs > 0 ? Math.Round((tokens - 1) * 1000 / streamingMs, 1) : 0, Math.Round(totalMs, 1), text.ToString(), report?.RequestId);
-        activity?.SetTag("mesh.engine", step.Engine).SetTag("mesh.tier", step.Tier).SetTag("mesh.reason", step.Reason)
-            .SetTag("mesh.request_id", step.RequestId).SetTag("gen_ai.usage.cache_read.input_tokens", step.CachedTokens)
-            .SetTag("gen_ai.usage.output_tokens", step.Tokens);
+        activity?.SetTag(TraceAttributes.Engine, step.Engine).SetTag(TraceAttributes.Tier, step.Tier).SetTag(TraceAttributes.Reason, step.Reason)
+            .SetTag(TraceAttributes.RequestId, step.RequestId).SetTag(GenAiConventions.UsageCacheReadInputTokens, step.CachedTokens)
+            .SetTag(GenAiConventions.UsageOutputTokens, step.Tokens);
         return step;
     }
 }

@@ -1,15 +1,12 @@
 using System.Diagnostics;
+using Mesh.Contracts.Telemetry;
 
 namespace Mesh.Workflow;
 
 /// <summary>The workflow's spans: <c>workflow.run</c> for a run, <c>workflow.step</c> for each step, on the <c>Mesh.Workflow</c> source.</summary>
 public static class WorkflowTelemetry
 {
-    public const string SourceName = "Mesh.Workflow";
-    public const string RunSpan = "workflow.run";
-    public const string StepSpan = "workflow.step";
-
-    public static readonly ActivitySource Source = new(SourceName);
+    public static readonly ActivitySource Source = new(TraceAttributes.WorkflowSource);
 
     /// <summary>Semantic Kernel's GenAI diagnostics; messages only when the workflow is told to capture them.</summary>
     public static void EnableSemanticKernelDiagnostics(bool captureMessages)

@@ -68,7 +68,7 @@ public sealed class OpenLoopLoad(HttpClient client)
                 {
                     continue;
                 }
-                if (ttft == 0 && line.Contains("\"content\":", StringComparison.Ordinal) || ttft == 0 && line.Contains("\"text\":", StringComparison.Ordinal))
+                if (ttft == 0 && (HasText(line, "\"content\":\"") || HasText(line, "\"text\":\"")))
                 {
                     ttft = Elapsed(started);
                 }
@@ -86,6 +86,13 @@ public sealed class OpenLoopLoad(HttpClient client)
         {
             return new RequestResult(Elapsed(started), 0, null, 0, 0, 0, ex.Message);
         }
+    }
+
+    /// <summary>The chunk carries text (a role chunk's empty content is no token).</summary>
+    private static bool HasText(string line, string key)
+    {
+        var at = line.IndexOf(key, StringComparison.Ordinal);
+        return at >= 0 && at + key.Length < line.Length && line[at + key.Length] != '"';
     }
 
     private static double Elapsed(long started) => Stopwatch.GetElapsedTime(started).TotalMilliseconds;

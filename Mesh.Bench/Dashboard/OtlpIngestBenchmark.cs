@@ -12,6 +12,7 @@ using Mesh.Hosting;
 using Mesh.Hosting.ApplicationModel;
 using Mesh.Hosting.Networking;
 using Mesh.Hosting.Testing;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Bench.Dashboard;
 
@@ -73,7 +74,7 @@ public static class OtlpIngestBenchmark
             while ((i = Interlocked.Increment(ref next)) < exports.Length)
             {
                 using var message = transport == "grpc" ? GrpcMessage(settings, exports[i]) : HttpMessage(settings, exports[i]);
-                message.Headers.Add("x-otlp-api-key", settings.OtlpApiKey);
+                message.Headers.Add(DashboardHeaders.OtlpApiKey, settings.OtlpApiKey);
                 using var response = await sender.SendAsync(message);
                 await response.Content.ReadAsByteArrayAsync();
                 response.EnsureSuccessStatusCode();

@@ -3,13 +3,25 @@ namespace Mesh.Contracts.Telemetry;
 /// <summary>
 /// Span names and attribute keys of the coordinator's request trace, which the dashboard reads back.
 /// One trace per request: a <see cref="RequestSpan"/> span with the seven <see cref="TraceStages"/> as child
-/// spans; the engine's spans (<c>engine.queue</c>, <c>engine.prefill</c>, <c>engine.decode</c>) join under
+/// spans; the engine's spans (<see cref="EngineQueueSpan"/>, <see cref="EnginePrefillSpan"/>, <see cref="EngineDecodeSpan"/>) join under
 /// <see cref="TraceStages.InferenceStart"/> through W3C <c>traceparent</c>.
 /// </summary>
 public static class TraceAttributes
 {
     public const string CoordinatorSource = "Mesh.Coordinator";
     public const string RequestSpan = "mesh.request";
+
+    public const string EngineSource = "Mesh.Engine";
+    public const string EngineQueueSpan = "engine.queue";
+    public const string EnginePrefillSpan = "engine.prefill";
+    public const string EngineDecodeSpan = "engine.decode";
+
+    // A workflow run (Mesh.Workflow): one workflow.run span, a "workflow.step <name>" span per step, the step's name as
+    // WorkflowStep; the mesh page links each step to the routing decision of the request under it.
+    public const string WorkflowSource = "Mesh.Workflow";
+    public const string WorkflowRunSpan = "workflow.run";
+    public const string WorkflowStepSpan = "workflow.step";
+    public const string WorkflowStep = "workflow.step";
 
     public const string RequestId = "mesh.request_id";
     public const string Policy = "mesh.policy";
@@ -22,6 +34,8 @@ public static class TraceAttributes
     /// <summary>JSON array: each candidate engine with its predicted time to first token and its inputs.</summary>
     public const string Candidates = "mesh.candidates";
     public const string PromptTokens = "mesh.prompt_tokens";
+    public const string CompletionTokens = "mesh.completion_tokens";
+    public const string FinishReason = "mesh.finish_reason";
     public const string PromptBlocks = "mesh.prompt_blocks";
     public const string MatchedBlocks = "mesh.matched_blocks";
     public const string PredictedCachedTokens = "mesh.predicted_cached_tokens";

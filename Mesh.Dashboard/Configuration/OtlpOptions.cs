@@ -6,8 +6,6 @@ internal sealed class OtlpOptions
     public const string DefaultGrpcEndpointUrl = "http://127.0.0.1:18889";
     public const string DefaultHttpEndpointUrl = "http://127.0.0.1:18890";
 
-    /// <summary>The header (gRPC metadata on that transport) that carries the key, as Aspire names it.</summary>
-    public const string ApiKeyHeaderName = "x-otlp-api-key";
 
     /// <summary>OTLP/gRPC, HTTP/2 without TLS; Aspire's <c>DOTNET_DASHBOARD_OTLP_ENDPOINT_URL</c>.</summary>
     public string GrpcEndpointUrl { get; set; } = DefaultGrpcEndpointUrl;

@@ -3,8 +3,6 @@ namespace Mesh.Dashboard.Configuration;
 /// <summary>Where the orchestrator's resource service is (<c>Dashboard:ResourceServiceClient</c>); without a URL the resources page says so.</summary>
 internal sealed class ResourceServiceClientOptions
 {
-    public const string ApiKeyHeaderName = "x-resource-service-key";
-
     public string? Url { get; set; }
 
     public string? ApiKey { get; set; }

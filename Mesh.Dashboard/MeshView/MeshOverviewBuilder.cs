@@ -55,7 +55,7 @@ internal sealed class MeshOverviewBuilder(TelemetryStore store, TimeProvider tim
             .OrderByDescending(request => request.Start)
             .Take(requestLimit)
             .ToList();
-        var workflowRuns = store.Traces.FindTracesWithSpan(MeshRequestReader.WorkflowRunSpan, 10)
+        var workflowRuns = store.Traces.FindTracesWithSpan(TraceAttributes.WorkflowRunSpan, 10)
             .Select(trace => new WorkflowRunView(trace.Summary.TraceId, trace.Summary.Start, trace.Summary.Duration,
                 [.. MeshRequestReader.ReadAll(trace).OrderBy(request => request.Start)]))
             .ToList();

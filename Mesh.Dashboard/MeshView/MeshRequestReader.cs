@@ -10,8 +10,6 @@ namespace Mesh.Dashboard.MeshView;
 /// </summary>
 internal static class MeshRequestReader
 {
-    public const string WorkflowRunSpan = "workflow.run";
-    private const string WorkflowStepSpan = "workflow.step";
 
     public static MeshRequest? Read(TraceDetail trace) => ReadAll(trace).FirstOrDefault();
 
@@ -94,9 +92,9 @@ internal static class MeshRequestReader
     {
         for (var span = request; !span.ParentSpanId.IsEmpty && byId.TryGetValue(span.ParentSpanId, out var parent); span = parent)
         {
-            if (parent.Name.StartsWith(WorkflowStepSpan, StringComparison.Ordinal))
+            if (parent.Name.StartsWith(TraceAttributes.WorkflowStepSpan, StringComparison.Ordinal))
             {
-                return parent.Attribute("workflow.step") ?? parent.Name[WorkflowStepSpan.Length..].Trim();
+                return parent.Attribute(TraceAttributes.WorkflowStep) ?? parent.Name[TraceAttributes.WorkflowStepSpan.Length..].Trim();
             }
         }
         return null;

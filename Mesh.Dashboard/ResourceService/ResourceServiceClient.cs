@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Mesh.Contracts.Resources;
 using Mesh.Dashboard.Configuration;
 using Microsoft.Extensions.Options;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Dashboard.ResourceService;
 
@@ -42,7 +43,7 @@ internal sealed class ResourceServiceClient(HttpClient http, IOptions<DashboardO
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, relativePath));
         if (!string.IsNullOrEmpty(options.Value.ResourceServiceClient.ApiKey))
         {
-            request.Headers.Add(ResourceServiceClientOptions.ApiKeyHeaderName, options.Value.ResourceServiceClient.ApiKey);
+            request.Headers.Add(DashboardHeaders.ResourceServiceKey, options.Value.ResourceServiceClient.ApiKey);
         }
         return request;
     }

@@ -243,20 +243,20 @@ public sealed class GenerationResult(
             .SetTag(GenAiConventions.UsageCacheReadInputTokens, sequence.CachedPromptTokens)
             .SetTag(GenAiConventions.ResponseFinishReasons, new[] { FinishReason })
             .SetTag(GenAiConventions.ServerTimeToFirstToken, ttft)
-            .SetTag("mesh.engine", identity.Id);
+            .SetTag(TraceAttributes.Engine, identity.Id);
         var parent = inference?.Context ?? Activity.Current?.Context ?? default;
-        Span("engine.queue", sequence.EnqueuedAt, admitted != 0 ? admitted : finished);
+        Span(TraceAttributes.EngineQueueSpan, sequence.EnqueuedAt, admitted != 0 ? admitted : finished);
         if (admitted != 0)
         {
-            Span("engine.prefill", admitted, first != 0 ? first : finished, activity => activity
-                .SetTag("mesh.prompt_tokens", sequence.PromptLength)
-                .SetTag("mesh.cached_tokens", sequence.CachedPromptTokens));
+            Span(TraceAttributes.EnginePrefillSpan, admitted, first != 0 ? first : finished, activity => activity
+                .SetTag(TraceAttributes.PromptTokens, sequence.PromptLength)
+                .SetTag(TraceAttributes.CachedTokens, sequence.CachedPromptTokens));
         }
         if (first != 0)
         {
-            Span("engine.decode", first, finished, activity => activity
-                .SetTag("mesh.completion_tokens", _completionTokens)
-                .SetTag("mesh.finish_reason", FinishReason));
+            Span(TraceAttributes.EngineDecodeSpan, first, finished, activity => activity
+                .SetTag(TraceAttributes.CompletionTokens, _completionTokens)
+                .SetTag(TraceAttributes.FinishReason, FinishReason));
         }
 
         void Span(string name, long start, long end, Action<Activity>? tag = null)
@@ -266,7 +266,7 @@ public sealed class GenerationResult(
             {
                 return;
             }
-            activity.SetTag("mesh.engine", identity.Id);
+            activity.SetTag(TraceAttributes.Engine, identity.Id);
             if (plan.User is not null)
             {
                 activity.SetTag("enduser.id", plan.User);

@@ -14,4 +14,7 @@ public sealed class SimulationOptions
 
     /// <summary>What each sequence in a decode step adds.</summary>
     public double DecodeMsPerSequence { get; set; } = 0.7;
+
+    /// <summary>A context window other than the model's (0 keeps it): the cost model has no position table to outgrow.</summary>
+    public int ContextWindow { get; set; }
 }

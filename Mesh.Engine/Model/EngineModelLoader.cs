@@ -14,6 +14,10 @@ public static class EngineModelLoader
     {
         var weights = options.Simulated ? null : LoadWeights(options, logger);
         var config = weights?.Config ?? ShapeOf(options);
+        if (weights is null && options.Simulation.ContextWindow > 0)
+        {
+            config = config with { ContextWindow = options.Simulation.ContextWindow };
+        }
         var capacity = options.KvCapacityBlocks > 0 ? options.KvCapacityBlocks : 4 * config.ContextWindow / options.BlockSize;
         var blocks = new KvBlockManager(capacity, options.BlockSize);
         IModelRunner runner;

@@ -146,6 +146,8 @@ public sealed class EngineScheduler : IDisposable
                 _suspects.Enqueue(sequence);
             }
         }
+        // Logged before the sequences end, so whoever reads a failed stream finds its cause already in the log.
+        _failures.Report(error, concerned.Count);
         foreach (var sequence in concerned)
         {
             Finish(sequence, "error", error);
@@ -155,7 +157,6 @@ public sealed class EngineScheduler : IDisposable
         _stepSequences.Clear();
         _batch.Clear();
         _current = null;
-        _failures.Report(error, concerned.Count);
         if (concerned.Count == 0 && !isolating)
         {
             _consecutiveFailures++;

@@ -70,7 +70,7 @@ public sealed class ResourceInstance
             try
             {
                 var spec = await specFor(this);
-                Environment = spec.Environment.ToDictionary(e => e.Key, e => SecretMasking.Value(e.Key, e.Value), StringComparer.Ordinal);
+                Environment = spec.Environment.ToDictionary(e => e.Key, e => SecretMasking.Apply(e.Key, e.Value), StringComparer.Ordinal);
                 SetState(ResourceState.Starting);
                 process = ManagedProcess.Start(spec, Logs, time);
                 Process = process;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Hosting.ResourceService;
 
@@ -18,7 +19,6 @@ namespace Mesh.Hosting.ResourceService;
 /// </summary>
 internal sealed class ResourceServiceHost(Func<IReadOnlyList<ResourceInstance>> instances) : IAsyncDisposable
 {
-    public const string KeyHeader = "x-resource-service-key";
 
     private WebApplication? _app;
 
@@ -35,7 +35,7 @@ internal sealed class ResourceServiceHost(Func<IReadOnlyList<ResourceInstance>> 
         var expected = Encoding.UTF8.GetBytes(ApiKey);
         _app.Use(async (context, next) =>
         {
-            var given = Encoding.UTF8.GetBytes(context.Request.Headers[KeyHeader].ToString());
+            var given = Encoding.UTF8.GetBytes(context.Request.Headers[DashboardHeaders.ResourceServiceKey].ToString());
             if (!CryptographicOperations.FixedTimeEquals(given, expected))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;

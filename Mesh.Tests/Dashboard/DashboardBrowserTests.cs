@@ -50,7 +50,7 @@ public sealed class DashboardBrowserTests(MeshDashboardFixture fixture)
         await row.Locator("a.trace-name").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/traces/detail/{traceId}"));
         await Expect(page.Locator(".shell[data-interactive=true]")).ToHaveCountAsync(1);
-        foreach (var name in Mesh.Contracts.Telemetry.TraceStages.All.Concat(["mesh.request", "engine.queue", "engine.prefill", "engine.decode"]))
+        foreach (var name in Mesh.Contracts.Telemetry.TraceStages.All.Concat([Mesh.Contracts.Telemetry.TraceAttributes.RequestSpan, Mesh.Contracts.Telemetry.TraceAttributes.EngineQueueSpan, Mesh.Contracts.Telemetry.TraceAttributes.EnginePrefillSpan, Mesh.Contracts.Telemetry.TraceAttributes.EngineDecodeSpan]))
         {
             await Expect(page.Locator($".waterfall-row[data-span-name='{name}']")).ToBeVisibleAsync();
         }

@@ -75,7 +75,7 @@ public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixtur
 
         // Its trace, with the seven stages of MoFA and the engine's spans under them.
         await WaitForAsync(page, $"{ui}/traces/detail/{traceId}", page.Locator(".waterfall-row[data-span-name='workflow.complete']"));
-        foreach (var stage in TraceStages.All.Concat(["mesh.request", "engine.prefill", "engine.decode"]))
+        foreach (var stage in TraceStages.All.Concat([TraceAttributes.RequestSpan, TraceAttributes.EnginePrefillSpan, TraceAttributes.EngineDecodeSpan]))
         {
             await Expect(page.Locator($".waterfall-row[data-span-name='{stage}']").First).ToBeVisibleAsync();
         }

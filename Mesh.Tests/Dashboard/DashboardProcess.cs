@@ -13,7 +13,6 @@ namespace Mesh.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardProcess : IAsyncDisposable
 {
-    public const string OtlpApiKeyHeader = "x-otlp-api-key";
 
     private DashboardProcess(ManagedProcess process, int uiPort, int grpcPort, int httpPort, string? browserToken, string? apiKey)
     {

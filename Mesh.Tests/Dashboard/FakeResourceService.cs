@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Mesh.Contracts.Resources;
 using Mesh.Hosting.Networking;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Tests.Dashboard;
 
@@ -44,7 +45,7 @@ public sealed class FakeResourceService : IAsyncDisposable
             {
                 ["OTEL_SERVICE_NAME"] = "coordinator",
                 ["ConnectionStrings__redis"] = "127.0.0.1:6379,password=hunter2",
-                ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-otlp-api-key=secret",
+                ["OTEL_EXPORTER_OTLP_HEADERS"] = $"{DashboardHeaders.OtlpApiKey}=secret",
             },
         },
         new()
@@ -91,7 +92,7 @@ public sealed class FakeResourceService : IAsyncDisposable
     private void Answer(HttpListenerContext context)
     {
         using var response = context.Response;
-        if (context.Request.Headers["x-resource-service-key"] != ApiKey)
+        if (context.Request.Headers[DashboardHeaders.ResourceServiceKey] != ApiKey)
         {
             Interlocked.Increment(ref _unauthorizedRequests);
             response.StatusCode = 401;

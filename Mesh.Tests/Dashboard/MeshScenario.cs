@@ -118,7 +118,7 @@ public sealed class MeshScenario : IDisposable
 
     private void RecordEngineSpans(ActivityContext parent, DateTimeOffset inferenceStart)
     {
-        (string Name, int Offset, int Length)[] spans = [("engine.queue", 1, 3), ("engine.prefill", 4, 25), ("engine.decode", 30, 180)];
+        (string Name, int Offset, int Length)[] spans = [(TraceAttributes.EngineQueueSpan, 1, 3), (TraceAttributes.EnginePrefillSpan, 4, 25), (TraceAttributes.EngineDecodeSpan, 30, 180)];
         foreach (var (name, offset, length) in spans)
         {
             var spanStart = inferenceStart.AddMilliseconds(offset);

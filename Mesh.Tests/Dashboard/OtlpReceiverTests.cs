@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Exporter;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Tests.Dashboard;
 
@@ -167,7 +168,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Dashboard.OtlpHttpUrl, "/v1/logs")) { Content = new ByteArrayContent(compressed.ToArray()) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Content.Headers.ContentEncoding.Add("gzip");
-        request.Headers.Add(DashboardProcess.OtlpApiKeyHeader, Dashboard.ApiKey);
+        request.Headers.Add(DashboardHeaders.OtlpApiKey, Dashboard.ApiKey);
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var logs = await DashboardProcess.WaitForJsonAsync(Api, "/api/telemetry/logs?resource=zipped", json => json.GetProperty("records").GetArrayLength() == 1);
@@ -176,7 +177,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         using var corrupt = new HttpRequestMessage(HttpMethod.Post, new Uri(Dashboard.OtlpHttpUrl, "/v1/logs")) { Content = new ByteArrayContent([0x1f, 0x8b, 0x08, 0x00, 0x42, 0x42]) };
         corrupt.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         corrupt.Content.Headers.ContentEncoding.Add("gzip");
-        corrupt.Headers.Add(DashboardProcess.OtlpApiKeyHeader, Dashboard.ApiKey);
+        corrupt.Headers.Add(DashboardHeaders.OtlpApiKey, Dashboard.ApiKey);
         using var refused = await client.SendAsync(corrupt);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
     }
@@ -231,7 +232,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         }
         using var noType = new HttpRequestMessage(HttpMethod.Post, new Uri(Dashboard.OtlpHttpUrl, "/v1/logs")) { Content = new ByteArrayContent([1, 2, 3]) };
-        noType.Headers.Add(DashboardProcess.OtlpApiKeyHeader, Dashboard.ApiKey);
+        noType.Headers.Add(DashboardHeaders.OtlpApiKey, Dashboard.ApiKey);
         using var client = new HttpClient();
         using var noTypeResponse = await client.SendAsync(noType);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, noTypeResponse.StatusCode);
@@ -278,7 +279,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         if (sendKey)
         {
-            request.Headers.Add(DashboardProcess.OtlpApiKeyHeader, key ?? Dashboard.ApiKey);
+            request.Headers.Add(DashboardHeaders.OtlpApiKey, key ?? Dashboard.ApiKey);
         }
         var response = await client.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
@@ -300,7 +301,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         request.Headers.TryAddWithoutValidation("te", "trailers");
         if (key is not null)
         {
-            request.Headers.Add(DashboardProcess.OtlpApiKeyHeader, key);
+            request.Headers.Add(DashboardHeaders.OtlpApiKey, key);
         }
         using var response = await client.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();

@@ -6,6 +6,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Tests.Dashboard;
 
@@ -33,7 +34,7 @@ public sealed class OtlpTelemetrySender : IDisposable
             options.Endpoint = protocol == OtlpExportProtocol.Grpc
                 ? dashboard.OtlpGrpcUrl
                 : new Uri(dashboard.OtlpHttpUrl, signalPath);
-            options.Headers = key is null ? null : $"{DashboardProcess.OtlpApiKeyHeader}={key}";
+            options.Headers = key is null ? null : $"{DashboardHeaders.OtlpApiKey}={key}";
             options.TimeoutMilliseconds = 10_000;
         }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Tests.Dashboard;
 
@@ -17,7 +18,7 @@ public sealed class TelemetryLimitTests
         });
         using var api = await dashboard.CreateLoggedInClientAsync();
         using var otlp = new HttpClient();
-        otlp.DefaultRequestHeaders.Add(DashboardProcess.OtlpApiKeyHeader, dashboard.ApiKey);
+        otlp.DefaultRequestHeaders.Add(DashboardHeaders.OtlpApiKey, dashboard.ApiKey);
         const string Resource = """{"attributes":[{"key":"service.name","value":{"stringValue":"bounded"}}]}""";
         var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
 

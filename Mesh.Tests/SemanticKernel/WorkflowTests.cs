@@ -67,7 +67,7 @@ public sealed class WorkflowTests(WorkflowTests.Fixture mesh) : IClassFixture<Wo
         using var dashboard = await LoggedInDashboardAsync();
         var trace = await Eventually.MatchAsync(() => OpenAIClient.GetJsonAsync(dashboard, $"/api/telemetry/traces/{traceId}"),
             t => t["spans"]!.AsArray().Count(s => (string?)s!["name"] == TraceStages.WorkflowComplete) == steps.Count
-                && t["spans"]!.AsArray().Any(s => (string?)s!["name"] == "engine.decode"),
+                && t["spans"]!.AsArray().Any(s => (string?)s!["name"] == TraceAttributes.EngineDecodeSpan),
             t => $"{t["spans"]!.AsArray().Count} spans so far");
         var spans = trace["spans"]!.AsArray().Select(s => s!.AsObject()).ToList();
         Assert.Contains(spans, s => (string?)s["name"] == "workflow.run" && (string?)s["resource"] == "workflow");
@@ -77,7 +77,7 @@ public sealed class WorkflowTests(WorkflowTests.Fixture mesh) : IClassFixture<Wo
         {
             Assert.Equal(steps.Count, spans.Count(s => (string?)s["name"] == stage && (string?)s["resource"] == "coordinator"));
         }
-        Assert.Contains(spans, s => (string?)s["name"] == "engine.prefill" && ((string?)s["resource"] ?? "").StartsWith("engine-", StringComparison.Ordinal));
+        Assert.Contains(spans, s => (string?)s["name"] == TraceAttributes.EnginePrefillSpan && ((string?)s["resource"] ?? "").StartsWith("engine-", StringComparison.Ordinal));
         Assert.Contains(spans, s => (string?)s["name"] == "chat mesh-tiny" && s["attributes"]![GenAiConventions.UsageCacheReadInputTokens] is not null);
     });
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Mesh.Dashboard.Configuration;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Dashboard.Otlp.Grpc;
 
@@ -10,9 +11,9 @@ internal sealed class OtlpApiKeyInterceptor(OtlpApiKeyAuthenticator authenticato
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (!authenticator.IsAuthorized(context.RequestHeaders.GetValue(OtlpOptions.ApiKeyHeaderName)))
+        if (!authenticator.IsAuthorized(context.RequestHeaders.GetValue(DashboardHeaders.OtlpApiKey)))
         {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, $"A valid {OtlpOptions.ApiKeyHeaderName} is required."));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"A valid {DashboardHeaders.OtlpApiKey} is required."));
         }
         return continuation(request, context);
     }

@@ -1,4 +1,5 @@
 using Mesh.Dashboard.Configuration;
+using Mesh.Contracts.Http;
 
 namespace Mesh.Dashboard.Otlp.Http;
 
@@ -7,7 +8,7 @@ internal sealed class OtlpHttpApiKeyFilter(OtlpApiKeyAuthenticator authenticator
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var presented = context.HttpContext.Request.Headers[OtlpOptions.ApiKeyHeaderName].ToString();
+        var presented = context.HttpContext.Request.Headers[DashboardHeaders.OtlpApiKey].ToString();
         return authenticator.IsAuthorized(presented)
             ? next(context)
             : ValueTask.FromResult<object?>(Results.Unauthorized());
