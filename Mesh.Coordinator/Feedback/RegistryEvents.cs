@@ -34,5 +34,5 @@ internal sealed class RegistryEvents(EngineRegistry registry, IPrefixIndex prefi
 
     private void OnJoined(EngineEntry engine) => metrics.EngineJoined(engine.Id, engine.TierName, policies.Names);
 
-    private void OnRetired(string engineId, long epoch) => _ = prefixIndex.DropAsync(engineId, epoch, CancellationToken.None).AsTask();
+    private void OnRetired(EngineInstance instance) => _ = prefixIndex.DropAsync(instance, CancellationToken.None).AsTask();
 }

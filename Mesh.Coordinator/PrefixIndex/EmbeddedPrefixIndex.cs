@@ -51,9 +51,9 @@ public sealed class EmbeddedPrefixIndex(TimeProvider time, TimeSpan ttl) : IPref
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DropAsync(string engineId, long epoch, CancellationToken cancellationToken)
+    public ValueTask DropAsync(EngineInstance engine, CancellationToken cancellationToken)
     {
-        _instances.TryRemove((engineId, epoch), out _);
+        _instances.TryRemove((engine.Id, engine.Epoch), out _);
         return ValueTask.CompletedTask;
     }
 

@@ -22,7 +22,7 @@ public interface IPrefixIndex
     ValueTask CompletePrefillAsync(EngineInstance engine, PendingPrefill pending, CancellationToken cancellationToken);
 
     /// <summary>Drops everything about an engine instance (a new epoch, or the engine is gone).</summary>
-    ValueTask DropAsync(string engineId, long epoch, CancellationToken cancellationToken);
+    ValueTask DropAsync(EngineInstance engine, CancellationToken cancellationToken);
 
     /// <summary>Entries held for an engine instance, expired ones included until purged (for tests and the mesh state).</summary>
     ValueTask<long> CountAsync(EngineInstance engine, CancellationToken cancellationToken);

@@ -43,7 +43,7 @@ internal sealed class RedisCircuit(TimeProvider time, TimeSpan timeout, TimeSpan
             }
             return result;
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var wasClosed = Interlocked.Exchange(ref _openUntil, (time.GetUtcNow() + RetryAfter).UtcTicks) == 0;
             if (wasClosed)

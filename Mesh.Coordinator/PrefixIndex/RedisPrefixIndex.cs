@@ -12,7 +12,8 @@ namespace Mesh.Coordinator.PrefixIndex;
 /// The prefix index in Redis: one sorted set per engine instance (<see cref="RedisKeys.PrefixIndex"/>), member = an
 /// 8-byte block hash, score as <see cref="PrefixScores"/> defines it (last use, plus a band for reused blocks). A
 /// lookup for every candidate engine and an update after a request are each one server-side script, so one round
-/// trip. TTL: entries older than the TTL do not match and are purged on update; the set itself expires a TTL after
+/// trip, also on a Redis Cluster: every key carries its model as a hash tag, and a decision only looks at the engines of
+/// one model, so all its keys share one slot. TTL: entries older than the TTL do not match and are purged on update; the set itself expires a TTL after
 /// its last update. Cap: reused blocks beyond the engine's protected share fall back to the unprotected band, and
 /// beyond the engine's KV capacity the lowest scores are popped. Memory is therefore bounded by the live engines'
 /// capacities. Every call goes through a <see cref="RedisCircuit"/>: when Redis is away or slow, lookups find nothing
@@ -129,8 +130,8 @@ internal sealed partial class RedisPrefixIndex : IPrefixIndex
         var keys = new RedisKey[2 * engines.Count];
         for (var e = 0; e < engines.Count; e++)
         {
-            keys[2 * e] = RedisKeys.PrefixIndex(engines[e].Id, engines[e].Epoch);
-            keys[2 * e + 1] = RedisKeys.PendingPrefill(engines[e].Id, engines[e].Epoch);
+            keys[2 * e] = RedisKeys.PrefixIndex(engines[e].Model, engines[e].Id, engines[e].Epoch);
+            keys[2 * e + 1] = RedisKeys.PendingPrefill(engines[e].Model, engines[e].Id, engines[e].Epoch);
         }
         var nowMs = Now();
         var values = new RedisValue[blockHashes.Length + 4];
@@ -179,22 +180,23 @@ internal sealed partial class RedisPrefixIndex : IPrefixIndex
         {
             _roundTrips.Add(1, new KeyValuePair<string, object?>("operation", "record"));
             return _redis.GetDatabase().ScriptEvaluateAsync(RecordScript,
-                [RedisKeys.PrefixIndex(engine.Id, engine.Epoch), RedisKeys.PendingPrefill(engine.Id, engine.Epoch)], values);
+                [RedisKeys.PrefixIndex(engine.Model, engine.Id, engine.Epoch), RedisKeys.PendingPrefill(engine.Model, engine.Id, engine.Epoch)], values);
         });
     }
 
     /// <summary>Removes the pending entry without waiting for Redis's answer; should it be lost, the entry expires on its own.</summary>
     public async ValueTask CompletePrefillAsync(EngineInstance engine, PendingPrefill pending, CancellationToken cancellationToken) =>
         await _circuit.RunAsync(() => _redis.GetDatabase().SortedSetRemoveAsync(
-            RedisKeys.PendingPrefill(engine.Id, engine.Epoch), pending.Member, CommandFlags.FireAndForget));
+            RedisKeys.PendingPrefill(engine.Model, engine.Id, engine.Epoch), pending.Member, CommandFlags.FireAndForget));
 
     /// <summary>Deletes both sets; should Redis be away, they expire on their own within one TTL.</summary>
-    public async ValueTask DropAsync(string engineId, long epoch, CancellationToken cancellationToken) =>
-        await _circuit.RunAsync(() => _redis.GetDatabase().KeyDeleteAsync([RedisKeys.PrefixIndex(engineId, epoch), RedisKeys.PendingPrefill(engineId, epoch)]));
+    public async ValueTask DropAsync(EngineInstance engine, CancellationToken cancellationToken) =>
+        await _circuit.RunAsync(() => _redis.GetDatabase().KeyDeleteAsync(
+            [RedisKeys.PrefixIndex(engine.Model, engine.Id, engine.Epoch), RedisKeys.PendingPrefill(engine.Model, engine.Id, engine.Epoch)]));
 
     /// <summary>The entries held, or -1 when Redis cannot say right now.</summary>
     public async ValueTask<long> CountAsync(EngineInstance engine, CancellationToken cancellationToken) =>
-        await _circuit.RunAsync(() => _redis.GetDatabase().SortedSetLengthAsync(RedisKeys.PrefixIndex(engine.Id, engine.Epoch)), -1L);
+        await _circuit.RunAsync(() => _redis.GetDatabase().SortedSetLengthAsync(RedisKeys.PrefixIndex(engine.Model, engine.Id, engine.Epoch)), -1L);
 
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

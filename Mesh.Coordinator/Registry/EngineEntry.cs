@@ -68,7 +68,7 @@ public sealed class EngineEntry
     public bool PrefillCostLearned { get; private set; }
 
     /// <summary>The instance's slot in the prefix index.</summary>
-    public PrefixIndex.EngineInstance Instance => new(Id, Epoch, Heartbeat.KvCapacityBlocks);
+    public PrefixIndex.EngineInstance Instance => new(Id, Epoch, Heartbeat.KvCapacityBlocks, Heartbeat.Model);
 
     /// <summary>Learned milliseconds a request occupies a slot (moving average), for the queue-wait estimate.</summary>
     public double ServiceMs { get; private set; }

@@ -46,7 +46,7 @@ public sealed partial class EngineRegistry
     }
 
     /// <summary>An engine instance whose prefix metadata is no longer valid (a new epoch, or the engine is gone).</summary>
-    public event Action<string, long>? InstanceRetired;
+    public event Action<PrefixIndex.EngineInstance>? InstanceRetired;
 
     /// <summary>Raised when an engine (a new id) joins.</summary>
     public event Action<EngineEntry>? EngineJoined;
@@ -103,7 +103,7 @@ public sealed partial class EngineRegistry
             if (!entry.IsStatic && !seen.Contains(entry.Id) && _engines.TryRemove(entry.Id, out _))
             {
                 LogRemoved(entry.Id, entry.Epoch);
-                InstanceRetired?.Invoke(entry.Id, entry.Epoch);
+                InstanceRetired?.Invoke(entry.Instance);
             }
         }
     }
@@ -175,13 +175,14 @@ public sealed partial class EngineRegistry
             Reject(heartbeat.Id, heartbeat.Epoch, source);
             return;
         }
+        var retired = entry.Instance;
         entry.Update(heartbeat);
         entry.LastHeartbeatAt = now;
         _localModels.TryAdd(heartbeat.Model, true);
         if (heartbeat.Epoch > previous)
         {
             LogNewEpoch(heartbeat.Id, previous, heartbeat.Epoch);
-            InstanceRetired?.Invoke(heartbeat.Id, previous);
+            InstanceRetired?.Invoke(retired);
         }
     }
 

@@ -49,13 +49,25 @@ internal sealed partial class RedisRegistrySync(
             var channel = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.HeartbeatChannel));
             channel.OnMessage(async message => await OnMessageAsync(message.Message));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogUnavailable(ex.Message); // the multiplexer re-subscribes when it reconnects
         }
     }
 
     private async Task OnMessageAsync(RedisValue message)
+    {
+        try
+        {
+            await ApplyMessageAsync(message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogMessageFailed(ex.Message);
+        }
+    }
+
+    private async Task ApplyMessageAsync(RedisValue message)
     {
         if (Read(message.ToString()) is not { } heartbeat)
         {
@@ -95,7 +107,8 @@ internal sealed partial class RedisRegistrySync(
                     keys.Add(key);
                 }
             }
-            var values = keys.Count == 0 ? [] : await db.StringGetAsync([.. keys]);
+            // One GET per key, pipelined: on a Redis Cluster the keys live in different slots, which MGET refuses.
+            var values = await Task.WhenAll(keys.Select(key => db.StringGetAsync(key)));
             var heartbeats = new List<EngineHeartbeat>(values.Length);
             var present = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < values.Length; i++)
@@ -122,8 +135,10 @@ internal sealed partial class RedisRegistrySync(
                 LogRecovered();
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Whatever Redis answers (a cluster refusing a command, a node gone), the registry keeps what it knows and
+            // the next scan tries again: a background service that threw would stop the coordinator.
             Failed(ex.Message);
         }
     }
@@ -145,7 +160,7 @@ internal sealed partial class RedisRegistrySync(
             var value = await redis.GetDatabase().StringGetAsync(RedisKeys.Engine(engineId));
             return value.HasValue ? Read(value.ToString()) : null;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return null;
         }
@@ -176,6 +191,9 @@ internal sealed partial class RedisRegistrySync(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is unavailable for the engine registry ({Reason}); routing to the engines already known.")]
     private partial void LogUnavailable(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A heartbeat from the channel could not be checked ({Reason}); the next scan reads it from its key.")]
+    private partial void LogMessageFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis is back for the engine registry.")]
     private partial void LogRecovered();

@@ -78,7 +78,7 @@ public sealed partial class RedisHeartbeatService(
             }
             _lastBeatFailed = false;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             if (!_lastBeatFailed)
             {

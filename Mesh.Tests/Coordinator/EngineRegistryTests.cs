@@ -12,7 +12,7 @@ public sealed class EngineRegistryTests
         var registry = CoordinatorTestDoubles.Registry(_time);
         var retired = new List<(string, long)>();
         var unknown = 0;
-        registry.InstanceRetired += (id, epoch) => retired.Add((id, epoch));
+        registry.InstanceRetired += instance => retired.Add((instance.Id, instance.Epoch));
         registry.UnknownSender += _ => unknown++;
 
         registry.ApplyKeys([CoordinatorTestDoubles.Heartbeat("a", epoch: 5)], complete: true);
@@ -29,7 +29,7 @@ public sealed class EngineRegistryTests
     {
         var registry = CoordinatorTestDoubles.Registry(_time);
         var retired = new List<string>();
-        registry.InstanceRetired += (id, _) => retired.Add(id);
+        registry.InstanceRetired += instance => retired.Add(instance.Id);
         registry.ApplyKeys([CoordinatorTestDoubles.Heartbeat("a"), CoordinatorTestDoubles.Heartbeat("b")], complete: true);
 
         registry.ApplyKeys([CoordinatorTestDoubles.Heartbeat("b")], complete: true);

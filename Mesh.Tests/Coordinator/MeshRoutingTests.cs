@@ -190,12 +190,12 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         var system = Conversation();
         var (engine, _, _) = await SendAsync(mesh.A, Ask(system, "remember me"));
         var epoch = await EpochOfAsync(engine);
-        Assert.True(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex(engine, epoch)));
+        Assert.True(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex("mesh-tiny", engine, epoch)));
 
         using var reset = await mesh.Cluster.Engines[engine].Client.PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
         reset.EnsureSuccessStatusCode();
         await Eventually.MatchAsync(() => EpochOfAsync(engine), e => e != epoch, e => $"epoch still {e}");
-        Assert.False(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex(engine, epoch)));
+        Assert.False(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex("mesh-tiny", engine, epoch)));
         var (_, cached, _) = await SendAsync(mesh.A, Ask(system, "remember me"), (MeshHeaders.TierPolicy, "LocalOnly"));
         Assert.Equal(0, cached);
     }

@@ -16,7 +16,9 @@ public abstract class PrefixIndexContract
 
     protected abstract IPrefixIndex CreateIndex();
 
-    private static EngineInstance Engine(string id, int capacity = 100, long epoch = 1) => new(id + Guid.NewGuid().ToString("N")[..6], epoch, capacity);
+    private const string Model = "mesh-contract";
+
+    private static EngineInstance Engine(string id, int capacity = 100, long epoch = 1) => new(id + Guid.NewGuid().ToString("N")[..6], epoch, capacity, Model);
 
     private static ulong[] Blocks(int count, ulong salt) => [.. Enumerable.Range(1, count).Select(i => salt * 1000 + (ulong)i)];
 
@@ -188,7 +190,7 @@ public abstract class PrefixIndexContract
         await index.RecordAsync(old, prompt, 0, null, default);
 
         Assert.Equal(new[] { 3, 0 }, await MatchedAsync(index, [old, renewed], prompt));
-        await index.DropAsync(old.Id, old.Epoch, default);
+        await index.DropAsync(old, default);
         Assert.Equal(new[] { 0 }, await MatchedAsync(index, [old], prompt));
         Assert.Equal(0, await index.CountAsync(old, default));
     }
@@ -221,9 +223,9 @@ public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture red
     public async Task Each_operation_is_one_round_trip_and_an_idle_engines_set_expires_in_Redis()
     {
         var index = CreateIndex();
-        var engine = new EngineInstance("idle-" + Guid.NewGuid().ToString("N")[..6], 1, 16);
+        var engine = new EngineInstance("idle-" + Guid.NewGuid().ToString("N")[..6], 1, 16, "mesh-contract");
         await index.RecordAsync(engine, new ulong[] { 1, 2, 3 }, 0, null, default);
-        var ttl = await redis.Server.Database.KeyTimeToLiveAsync(Mesh.Contracts.Registry.RedisKeys.PrefixIndex(engine.Id, engine.Epoch));
+        var ttl = await redis.Server.Database.KeyTimeToLiveAsync(Mesh.Contracts.Registry.RedisKeys.PrefixIndex(engine.Model, engine.Id, engine.Epoch));
         Assert.NotNull(ttl);
         Assert.True(ttl <= Ttl && ttl > Ttl - TimeSpan.FromSeconds(5), $"the set's TTL is {ttl}");
     }

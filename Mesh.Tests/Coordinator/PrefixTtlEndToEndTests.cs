@@ -39,7 +39,7 @@ public sealed class PrefixTtlEndToEndTests(PrefixTtlEndToEndTests.Fixture mesh) 
     {
         var heartbeat = JsonNode.Parse((await mesh.Cluster.Redis.Database.StringGetAsync(RedisKeys.Engine(EngineId))).ToString())!;
         var epoch = (long)heartbeat["epoch"]!;
-        return (epoch, RedisKeys.PrefixIndex(EngineId, epoch));
+        return (epoch, RedisKeys.PrefixIndex((string)heartbeat["model"]!, EngineId, epoch));
     }
 
     [Fact]
