@@ -43,6 +43,9 @@ internal sealed class EngineStream : IAsyncDisposable
 
     public double? QueueMs { get; }
 
+    /// <summary>True when the engine's next chunk (or the end of its stream) has already arrived with the last one.</summary>
+    public bool HasBufferedChunk => _events.HasBufferedEvent;
+
     /// <summary>Reads the next chunk into <paramref name="chunk"/>; false at the end of the stream.</summary>
     /// <exception cref="EngineStreamBrokenException">The engine went away or stalled mid-stream.</exception>
     public async ValueTask<bool> ReadAsync(EngineChunk chunk, CancellationToken requestAborted)

@@ -44,6 +44,24 @@ internal sealed class ServerSentEventReader(Stream stream) : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// True when the next event is already in hand (a whole <c>data:</c> line after the blank lines that end events), so
+    /// the next read returns without waiting for the network.
+    /// </summary>
+    public bool HasBufferedEvent
+    {
+        get
+        {
+            if (!_holdingBuffer)
+            {
+                return false;
+            }
+            var reader = new SequenceReader<byte>(_buffer);
+            reader.AdvancePastAny((byte)'\n', (byte)'\r');
+            return reader.IsNext(DataPrefix) && reader.TryAdvanceTo((byte)'\n');
+        }
+    }
+
     private bool TryTakeLine(out ReadOnlyMemory<byte> line)
     {
         line = default;

@@ -52,6 +52,8 @@ internal sealed partial class RedisPrefixIndex : IPrefixIndex
     // ARGV[2]: the protected band. ARGV[3]: now (relative ms). ARGV[4]: the prompt's first block, as pending members
     // start. ARGV[5..]: the prompt's block hashes in order. Returns four numbers per engine: blocks matched, protected
     // entries alive, pending prefill tokens, and 1 when a pending prefill starts with the same first block.
+    // The blocks are scored a window at a time with ZMSCORE, one command per window instead of one per block (a
+    // 100,000-character prompt has about 1,300 blocks), and the windows grow so a short miss costs a short window.
     private const string LookupScript = """
         local result = {}
         local alive = tonumber(ARGV[1])
@@ -59,13 +61,20 @@ internal sealed partial class RedisPrefixIndex : IPrefixIndex
         local first = ARGV[4]
         for k = 1, #KEYS, 2 do
           local matched = 0
-          for i = 5, #ARGV do
-            local score = redis.call('ZSCORE', KEYS[k], ARGV[i])
-            if not score then break end
-            score = tonumber(score)
-            if score >= band then score = score - band end
-            if score < alive then break end
-            matched = matched + 1
+          local from, window, missed = 5, 8, false
+          while not missed and from <= #ARGV do
+            local to = math.min(#ARGV, from + window - 1)
+            local scores = redis.call('ZMSCORE', KEYS[k], unpack(ARGV, from, to))
+            for i = 1, #scores do
+              local score = scores[i]
+              if not score then missed = true break end
+              score = tonumber(score)
+              if score >= band then score = score - band end
+              if score < alive then missed = true break end
+              matched = matched + 1
+            end
+            from = to + 1
+            window = math.min(window * 4, 2048)
           end
           local pending, same = 0, 0
           for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[k + 1], '(' .. ARGV[3], '+inf')) do
@@ -83,23 +92,30 @@ internal sealed partial class RedisPrefixIndex : IPrefixIndex
 
     // KEYS[1]: the engine's prefix set; KEYS[2]: its pending-prefill set. ARGV: oldest relative time alive, capacity,
     // set TTL in ms, protected band, protected limit, reused blocks, now (relative ms), the pending member or '' and its
-    // expiry, then score/member pairs (unprotected scores, head first).
+    // expiry, then score/member pairs (unprotected scores, head first). The blocks not reused keep the protection
+    // they already had; their old scores are read, and all scores written, a window at a time (ZMSCORE, ZADD).
     private const string RecordScript = """
         local key = KEYS[1]
         local alive = tonumber(ARGV[1])
         local band = tonumber(ARGV[4])
         local reused = tonumber(ARGV[6])
-        local block = 0
-        for i = 10, #ARGV, 2 do
-          local score = tonumber(ARGV[i])
-          if block < reused then
-            score = score + band
-          else
-            local old = redis.call('ZSCORE', key, ARGV[i + 1])
-            if old and tonumber(old) >= band then score = score + band end
+        local blocks = (#ARGV - 9) / 2
+        local window = 1024
+        for first = 0, blocks - 1, window do
+          local last = math.min(blocks, first + window) - 1
+          local members = {}
+          for b = first, last do members[#members + 1] = ARGV[11 + 2 * b] end
+          local old = {}
+          if last >= reused then old = redis.call('ZMSCORE', key, unpack(members)) end
+          local entries = {}
+          for b = first, last do
+            local score = tonumber(ARGV[10 + 2 * b])
+            local previous = old[b - first + 1]
+            if b < reused or (previous and tonumber(previous) >= band) then score = score + band end
+            entries[#entries + 1] = score
+            entries[#entries + 1] = ARGV[11 + 2 * b]
           end
-          redis.call('ZADD', key, score, ARGV[i + 1])
-          block = block + 1
+          redis.call('ZADD', key, unpack(entries))
         end
         redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. alive)
         redis.call('ZREMRANGEBYSCORE', key, band, '(' .. (band + alive))

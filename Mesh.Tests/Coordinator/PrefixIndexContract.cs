@@ -26,6 +26,26 @@ public abstract class PrefixIndexContract
         [.. (await index.LookupAsync(engines, prompt, default)).Select(m => m.MatchedBlocks)];
 
     [Fact]
+    public async Task A_prompt_of_thousands_of_blocks_matches_up_to_its_first_difference_and_its_reused_blocks_are_protected()
+    {
+        var index = CreateIndex();
+        var engine = Engine("long", capacity: 10_000);
+        var prompt = Blocks(3000, 7);
+        await index.RecordAsync(engine, prompt, 0, null, default);
+        var diverging = (ulong[])prompt.Clone();
+        diverging[2500] = 1;
+
+        Assert.Equal(new[] { 3000 }, await MatchedAsync(index, [engine], prompt));
+        Assert.Equal(new[] { 2500 }, await MatchedAsync(index, [engine], diverging));
+        Assert.Equal(new[] { 0 }, await MatchedAsync(index, [engine], [2, .. prompt]));
+
+        await index.RecordAsync(engine, prompt, 2000, null, default);
+        var match = (await index.LookupAsync([engine], prompt, default))[0];
+        Assert.Equal(3000, match.MatchedBlocks);
+        Assert.Equal(Math.Min(2000, Mesh.Contracts.Caching.KvCacheEviction.ProtectedLimit(10_000)), match.ProtectedBlocks);
+    }
+
+    [Fact]
     public async Task A_lookup_finds_the_longest_recorded_prefix_on_each_engine()
     {
         var index = CreateIndex();
