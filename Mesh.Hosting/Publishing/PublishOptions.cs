@@ -18,5 +18,6 @@ public sealed class PublishOptions
     public string Tag { get; set; } = "latest";
 
     /// <summary>The port every published HTTP service listens on inside its container, unless the app model fixes one.</summary>
+    [Range(1, 65535)]
     public int HttpPort { get; set; } = 8080;
 }

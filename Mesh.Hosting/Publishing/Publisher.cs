@@ -11,6 +11,7 @@ public static class Publisher
     /// <summary>Writes the manifests and returns the paths written.</summary>
     public static async Task<IReadOnlyList<string>> PublishAsync(IDistributedApplicationBuilder builder, PublishOptions options, CancellationToken cancellationToken = default)
     {
+        System.ComponentModel.DataAnnotations.Validator.ValidateObject(options, new(options), validateAllProperties: true);
         var files = options.Target switch
         {
             PublishTargets.Kubernetes => KubernetesPublisher.Write(builder.Resources, options),
