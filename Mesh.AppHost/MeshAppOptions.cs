@@ -13,6 +13,8 @@ public sealed class MeshAppOptions
 
     public WorkflowSettings Workflow { get; set; } = new();
 
+    public RedisSettings Redis { get; set; } = new();
+
     public bool Dashboard { get; set; } = true;
 
     public sealed class EngineSettings
@@ -33,6 +35,15 @@ public sealed class MeshAppOptions
 
         /// <summary>Heartbeat period of the engines (the registry drops an engine about three periods after its last beat).</summary>
         public TimeSpan? HeartbeatInterval { get; set; }
+
+        /// <summary>GPUs each local engine requests when published (<c>nvidia.com/gpu</c>); 0 requests none.</summary>
+        public int Gpus { get; set; }
+    }
+
+    /// <summary>Redis: the app's own <c>redis-server</c>, or an external one by connection string (a secret when published).</summary>
+    public sealed class RedisSettings
+    {
+        public string? ConnectionString { get; set; }
     }
 
     /// <summary>The cloud tier: a real OpenAI-compatible provider when <see cref="Url"/> is set, else a Mesh.Engine started as tier <c>cloud</c>.</summary>

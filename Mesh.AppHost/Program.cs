@@ -1,13 +1,40 @@
 using System.Diagnostics;
 using Mesh.AppHost;
 using Mesh.Hosting;
+using Mesh.Hosting.Publishing;
+using Microsoft.Extensions.Configuration;
+
+if (args is ["publish", .. var publishArgs])
+{
+    // `publish --target kubernetes|compose --output <dir> [--registry <prefix>] [--tag <tag>]`, plus any --Mesh:... setting.
+    var publishBuilder = DistributedApplication.CreateBuilder(publishArgs);
+    MeshAppModel.Define(publishBuilder);
+    var publish = new PublishOptions
+    {
+        Target = publishBuilder.Configuration["target"] ?? string.Empty,
+        OutputDirectory = publishBuilder.Configuration["output"] ?? string.Empty,
+        Registry = publishBuilder.Configuration["registry"],
+        Tag = publishBuilder.Configuration["tag"] ?? "latest",
+    };
+    if (publish.Target is not (PublishTargets.Kubernetes or PublishTargets.Compose) || publish.OutputDirectory.Length == 0)
+    {
+        Console.Error.WriteLine("Usage: publish --target kubernetes|compose --output <dir> [--registry <prefix>] [--tag <tag>] [--Mesh:...=...]");
+        return 2;
+    }
+    foreach (var path in await Publisher.PublishAsync(publishBuilder, publish))
+    {
+        Console.WriteLine($"  wrote {path}");
+    }
+    return 0;
+}
 
 var builder = DistributedApplication.CreateBuilder(args);
 var options = MeshAppModel.Define(builder);
 await using var app = builder.Build();
 
 var started = Stopwatch.StartNew();
-var coordinator = app.GetEndpoint("coordinator").ToString().TrimEnd('/');
+var entry = app.Resources.Any(r => r.Name == MeshAppModel.FrontResource) ? MeshAppModel.FrontResource : "coordinator";
+var coordinator = app.GetEndpoint(entry).ToString().TrimEnd('/');
 Console.WriteLine("Mesh is starting.");
 if (app.Dashboard is { } dashboard)
 {
@@ -17,11 +44,11 @@ else
 {
     Console.WriteLine("  Dashboard:   not part of this build; telemetry export is off.");
 }
-if (app.GetConnectionString("redis") is null)
+if (options.Redis.ConnectionString is null && app.GetConnectionString("redis") is null)
 {
     Console.WriteLine("  Redis:       redis-server is not installed; the coordinator uses its embedded prefix index (apt-get install redis-server for the shared one).");
 }
-Console.WriteLine($"  Coordinator: {coordinator}");
+Console.WriteLine($"  Coordinator: {coordinator}{(entry == MeshAppModel.FrontResource ? $" (a round-robin front for {options.Coordinator.Replicas} coordinators)" : string.Empty)}");
 Console.WriteLine($"  Engines:     {options.Engines.Replicas} x {options.Engines.Model}{(options.Engines.Simulated ? " (simulated)" : string.Empty)}");
 Console.WriteLine();
 
@@ -51,3 +78,4 @@ _ = Task.Run(async () =>
 });
 
 await app.RunAsync();
+return 0;

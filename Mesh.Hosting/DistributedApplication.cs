@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Mesh.Hosting.ApplicationModel;
 using Mesh.Hosting.Networking;
 using Mesh.Hosting.Orchestration;
 using Mesh.Hosting.Processes;
 using Mesh.Hosting.ResourceService;
-using Mesh.Contracts.Http;
 
 namespace Mesh.Hosting;
 
@@ -42,12 +40,8 @@ public sealed class DistributedApplication : IAsyncDisposable
         _options = options;
         _reporter = options.ReportToConsole ? new ConsoleReporter() : null;
         ResourceNotifications = new ResourceNotificationService(() => Instances);
-        foreach (var resource in resources.Where(r => r.IsAvailable))
+        foreach (var resource in resources.Where(r => r.IsAvailable && r.IsLaunchable))
         {
-            if (resource is RedisResource redis)
-            {
-                redis.Port = PortAllocator.Next();
-            }
             if (resource.FixedPort is not null && resource.Replicas > 1)
             {
                 throw new InvalidOperationException($"'{resource.Name}' has a fixed port, so it cannot have {resource.Replicas} replicas.");
@@ -55,7 +49,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             for (var replica = 0; replica < resource.Replicas; replica++)
             {
                 var name = resource.Replicas > 1 ? ResourceNames.Replica(resource.Name) : resource.Name;
-                int? port = resource == dashboard ? dashboardSettings!.UiPort : resource.HasHttpEndpoint ? resource.FixedPort ?? PortAllocator.Next() : null;
+                int? port = resource.HasHttpEndpoint ? resource.FixedPort ?? PortAllocator.Next() : resource.FixedPort;
                 var instance = new ResourceInstance(resource, name, port, options.LogLines);
                 instance.StateChanged += OnStateChanged;
                 _instances.Add(instance);
@@ -92,7 +86,9 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     /// <summary>The connection string references inject as <c>ConnectionStrings__&lt;name&gt;</c>; null for an unavailable resource.</summary>
     public string? GetConnectionString(string name) =>
-        _resources.OfType<RedisResource>().FirstOrDefault(r => r.Name == name) is { IsAvailable: true } redis ? redis.ConnectionString : null;
+        _resources.FirstOrDefault(r => r.Name == name) is { IsAvailable: true } resource and IResourceWithConnectionString connectable
+            ? connectable.ConnectionStringFor(new RunValues(Instances.FirstOrDefault(i => i.Resource == resource), () => Instances, null))
+            : null;
 
     /// <summary>A parameter's value, as the resources that reference it receive it.</summary>
     public string GetParameterValue(string name) =>
@@ -130,7 +126,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         var stopping = _stopping.Token;
         try
         {
-            foreach (var dependency in instance.Resource.WaitsFor.Where(d => d.IsAvailable))
+            foreach (var dependency in instance.Resource.WaitsFor.Where(d => d.IsAvailable && d.IsLaunchable))
             {
                 await ResourceNotifications.WaitForResourceHealthyAsync(dependency.Name, stopping);
             }
@@ -141,84 +137,15 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
     }
 
-    private async Task<ProcessSpec> SpecForAsync(ResourceInstance instance)
+    /// <summary>The resource's own launch, with the environment its callbacks compute for this instance.</summary>
+    private Task<ProcessSpec> SpecForAsync(ResourceInstance instance)
     {
         var resource = instance.Resource;
-        var environment = EnvironmentFor(instance);
-        return resource switch
-        {
-            ProjectResource project => new ProcessSpec(
-                "dotnet",
-                [await ProjectLocator.ResolveAsync(project, _buildConfiguration, message => instance.Logs.Add(message, false, _options.TimeProvider.GetUtcNow()), _stopping.Token),
-                    .. resource.Arguments],
-                environment,
-                project.ProjectDirectory),
-            RedisResource redis => new ProcessSpec(
-                redis.ExecutablePath!,
-                ["--port", redis.Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", redis.Password,
-                    "--save", string.Empty, "--appendonly", "no", .. resource.Arguments],
-                environment),
-            ExecutableResource executable => new ProcessSpec(executable.Command, [.. resource.Arguments], environment, executable.WorkingDirectory),
-            _ => throw new InvalidOperationException($"Cannot launch a {resource.GetType().Name}."),
-        };
-    }
-
-    /// <summary>What an instance is launched with, in Aspire's conventions (the README's "The AppHost" lists them).</summary>
-    private Dictionary<string, string> EnvironmentFor(ResourceInstance instance)
-    {
-        var resource = instance.Resource;
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (resource is ProjectResource)
-        {
-            environment["DOTNET_ENVIRONMENT"] = "Development";
-            environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-            environment["OTEL_SERVICE_NAME"] = resource.Name;
-            environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={instance.Name}";
-            if (_dashboard is not null && resource != _dashboard)
-            {
-                environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = _dashboardSettings!.OtlpGrpcUrl;
-                environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
-                environment["OTEL_EXPORTER_OTLP_HEADERS"] = $"{DashboardHeaders.OtlpApiKey}={_dashboardSettings.OtlpApiKey}";
-                environment["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
-                environment["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
-                environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
-            }
-        }
-        if (instance.Url is { } url)
-        {
-            environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
-        }
-        if (resource == _dashboard)
-        {
-            var settings = _dashboardSettings!;
-            environment["DOTNET_DASHBOARD_OTLP_ENDPOINT_URL"] = settings.OtlpGrpcUrl;
-            environment["DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = settings.OtlpHttpUrl;
-            environment["DASHBOARD__FRONTEND__BROWSERTOKEN"] = settings.BrowserToken;
-            environment["DASHBOARD__OTLP__PRIMARYAPIKEY"] = settings.OtlpApiKey;
-            if (_resourceService?.Url is { } serviceUrl)
-            {
-                environment["DASHBOARD__RESOURCESERVICECLIENT__URL"] = serviceUrl;
-                environment["DASHBOARD__RESOURCESERVICECLIENT__APIKEY"] = _resourceService.ApiKey;
-            }
-        }
-        foreach (var reference in resource.References.Where(r => r.IsAvailable))
-        {
-            if (reference is RedisResource redis)
-            {
-                environment[$"ConnectionStrings__{redis.Name}"] = redis.ConnectionString;
-                continue;
-            }
-            var index = 0;
-            foreach (var target in Instances.Where(i => i.Resource == reference && i.Url is not null))
-            {
-                environment[$"services__{reference.Name}__http__{index++}"] = target.Url!.ToString().TrimEnd('/');
-            }
-        }
-        foreach (var (name, value) in resource.Environment)
-        {
-            environment[name] = value();
-        }
-        return environment;
+        var service = _resourceService?.Url is { } url ? (url, _resourceService.ApiKey) : ((string, string)?)null;
+        var environment = EnvironmentCallbackContext.Evaluate(resource, new RunValues(instance, () => Instances, service));
+        var launch = resource.Annotations.OfType<LaunchAnnotation>().First();
+        return launch.SpecFor(new LaunchContext(resource, environment, _buildConfiguration,
+            message => instance.Logs.Add(message, false, _options.TimeProvider.GetUtcNow()), _stopping.Token));
     }
 
     private void OnStateChanged(ResourceInstance instance)
@@ -238,7 +165,7 @@ public sealed class DistributedApplication : IAsyncDisposable
             return;
         }
         await _stopping.CancelAsync();
-        var remaining = _resources.Where(r => r.IsAvailable && r != _dashboard).ToList();
+        var remaining = _resources.Where(r => r.IsAvailable && r.IsLaunchable && r != _dashboard).ToList();
         while (remaining.Count > 0)
         {
             var layer = remaining.Where(r => !remaining.Any(other => other != r && (other.WaitsFor.Contains(r) || other.References.Contains(r)))).ToList();

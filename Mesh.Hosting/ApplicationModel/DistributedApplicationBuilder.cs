@@ -66,10 +66,29 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
 
     public IResourceBuilder<ProjectResource> AddDashboard(string name, string projectDirectory, DashboardSettings settings)
     {
-        Dashboard = this.AddProject(name, projectDirectory).WithHttpHealthCheck("/health");
+        Dashboard = this.AddProject(name, projectDirectory).WithHttpEndpoint(settings.UiPort).WithHttpHealthCheck("/health");
         _dashboardSettings = settings;
+        Dashboard.Resource.Annotations.Add(new DashboardAnnotation(settings));
+        Dashboard.Resource.Annotations.Add(new EndpointAnnotation("otlp-grpc", settings.OtlpGrpcPort));
+        Dashboard.Resource.Annotations.Add(new EndpointAnnotation("otlp-http", settings.OtlpHttpPort));
+        Dashboard.WithEnvironment(context =>
+        {
+            context.Environment["DOTNET_DASHBOARD_OTLP_ENDPOINT_URL"] = context.Values.ListenUrl(settings.OtlpGrpcPort);
+            context.Environment["DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = context.Values.ListenUrl(settings.OtlpHttpPort);
+            context.Environment["DASHBOARD__FRONTEND__BROWSERTOKEN"] = context.Values.ValueOf(new ParameterResource(DashboardBrowserTokenParameter, settings.BrowserToken, secret: true));
+            context.Environment["DASHBOARD__OTLP__PRIMARYAPIKEY"] = context.Values.ValueOf(
+                new ParameterResource(DistributedApplicationBuilderExtensions.DashboardOtlpApiKeyParameter, settings.OtlpApiKey, secret: true));
+            if (context.Values.ResourceService is { } service)
+            {
+                context.Environment["DASHBOARD__RESOURCESERVICECLIENT__URL"] = service.Url;
+                context.Environment["DASHBOARD__RESOURCESERVICECLIENT__APIKEY"] = service.ApiKey;
+            }
+        });
         return Dashboard;
     }
+
+    /// <summary>The parameter name the dashboard's browser token is published under (a secret).</summary>
+    public const string DashboardBrowserTokenParameter = "dashboard-browser-token";
 
     public DistributedApplication Build() =>
         new(_resources, _parameters, Dashboard?.Resource, _dashboardSettings, BuildConfiguration, Options);

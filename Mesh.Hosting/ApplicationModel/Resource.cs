@@ -1,8 +1,8 @@
 namespace Mesh.Hosting.ApplicationModel;
 
 /// <summary>
-/// Something the app model runs: a project, an executable, Redis. Its settings are annotations added through
-/// <see cref="IResourceBuilder{T}"/>, as in Aspire's app model.
+/// Something the app model runs: a project, an executable, Redis. Its settings and its behaviour (launch,
+/// environment, health, publishing) are annotations added through <see cref="IResourceBuilder{T}"/>, as in Aspire's app model.
 /// </summary>
 public abstract class Resource(string name)
 {
@@ -11,12 +11,17 @@ public abstract class Resource(string name)
     /// <summary>Shown on the dashboard's resources page: Project, Executable, Redis.</summary>
     public abstract string Type { get; }
 
+    public List<IResourceAnnotation> Annotations { get; } = [];
+
     public int Replicas { get; internal set; } = 1;
 
     public RestartPolicy Restart { get; internal set; } = RestartPolicy.Never;
 
     /// <summary>Path probed for health (<c>/health</c> for services); null when the resource has its own probe or none.</summary>
     public string? HealthPath { get; internal set; }
+
+    /// <summary>Path that answers while the process is alive (<c>/alive</c> for the services); published as a liveness probe.</summary>
+    public string? LivenessPath { get; internal set; }
 
     /// <summary>True when the resource serves HTTP on an allocated port (one per replica).</summary>
     public bool HasHttpEndpoint { get; internal set; }
@@ -26,14 +31,15 @@ public abstract class Resource(string name)
 
     public List<string> Arguments { get; } = [];
 
-    public Dictionary<string, Func<string>> Environment { get; } = new(StringComparer.Ordinal);
-
     public List<Resource> References { get; } = [];
 
     public List<Resource> WaitsFor { get; } = [];
 
     /// <summary>False when it cannot run here (Redis without a redis-server): it is skipped, and references to it inject nothing.</summary>
     public virtual bool IsAvailable => true;
+
+    /// <summary>Launched by the orchestrator (it has a launch annotation).</summary>
+    public bool IsLaunchable => Annotations.OfType<LaunchAnnotation>().Any();
 }
 
 /// <summary>A .NET project launched from its build output as <c>dotnet &lt;dll&gt;</c>.</summary>

@@ -11,31 +11,63 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
-    /// <summary>Injects what the resource needs to reach the other: <c>ConnectionStrings__&lt;name&gt;</c> for Redis, <c>services__&lt;name&gt;__http__&lt;i&gt;</c> for a project.</summary>
+    /// <summary>
+    /// Injects what the resource needs to reach the other, as the other offers it: <c>ConnectionStrings__&lt;name&gt;</c>
+    /// for a resource with a connection string, <c>services__&lt;name&gt;__http__&lt;i&gt;</c> (one per replica) for one with
+    /// an HTTP endpoint. A resource unavailable here injects nothing locally; published, it is always there.
+    /// </summary>
     public static IResourceBuilder<T> WithReference<T>(this IResourceBuilder<T> builder, IResourceBuilder<Resource> other) where T : Resource
     {
-        builder.Resource.References.Add(other.Resource);
-        return builder;
+        var target = other.Resource;
+        builder.Resource.References.Add(target);
+        return builder.WithEnvironment(context =>
+        {
+            if (!context.Values.IsPublishMode && !target.IsAvailable)
+            {
+                return;
+            }
+            if (target is IResourceWithConnectionString connectable)
+            {
+                context.Environment[$"ConnectionStrings__{target.Name}"] = connectable.ConnectionStringFor(context.Values);
+            }
+            if (target.HasHttpEndpoint)
+            {
+                var urls = context.Values.HttpUrlsOf(target);
+                for (var i = 0; i < urls.Count; i++)
+                {
+                    context.Environment[$"services__{target.Name}__http__{i}"] = urls[i];
+                }
+            }
+        });
     }
 
-    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, string value) where T : Resource
-    {
-        builder.Resource.Environment[name] = () => value;
-        return builder;
-    }
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, string value) where T : Resource =>
+        builder.WithEnvironment(context => context.Environment[name] = value);
 
-    /// <summary>A parameter's value (masked on the dashboard when it is a secret).</summary>
-    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, ParameterResource parameter) where T : Resource
-    {
-        builder.Resource.Environment[name] = () => parameter.Value;
-        return builder;
-    }
+    /// <summary>A parameter's value (masked on the dashboard when it is a secret; a Secret reference when published).</summary>
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, ParameterResource parameter) where T : Resource =>
+        builder.WithEnvironment(context => context.Environment[name] = context.Values.ValueOf(parameter));
 
     /// <summary>A value computed when the resource starts (a port or a URL known only then).</summary>
-    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, Func<string> value) where T : Resource
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, Func<string> value) where T : Resource =>
+        builder.WithEnvironment(context => context.Environment[name] = value());
+
+    /// <summary>Environment computed by a callback, from the values of where the resource runs (Aspire's environment callbacks).</summary>
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, Action<EnvironmentCallbackContext> callback) where T : Resource =>
+        builder.WithAnnotation(new EnvironmentCallbackAnnotation(callback));
+
+    public static IResourceBuilder<T> WithAnnotation<T>(this IResourceBuilder<T> builder, IResourceAnnotation annotation) where T : Resource
     {
-        builder.Resource.Environment[name] = value;
+        builder.Resource.Annotations.Add(annotation);
         return builder;
+    }
+
+    /// <summary>GPUs each replica requests when published (<c>nvidia.com/gpu</c>); a local run ignores it.</summary>
+    public static IResourceBuilder<T> WithGpus<T>(this IResourceBuilder<T> builder, int count) where T : Resource
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        builder.Resource.Annotations.RemoveAll(a => a is GpuAnnotation);
+        return builder.WithAnnotation(new GpuAnnotation(count));
     }
 
     public static IResourceBuilder<T> WithArgs<T>(this IResourceBuilder<T> builder, params string[] arguments) where T : Resource
@@ -61,16 +93,31 @@ public static class ResourceBuilderExtensions
     public static IResourceBuilder<T> WithHttpEndpoint<T>(this IResourceBuilder<T> builder, int port) where T : Resource
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
-        builder.Resource.HasHttpEndpoint = true;
         builder.Resource.FixedPort = port;
-        return builder;
+        return builder.WithHttp();
     }
 
     /// <summary>Serves HTTP on an allocated loopback port (<c>ASPNETCORE_URLS</c>) and is healthy when <paramref name="path"/> answers 2xx.</summary>
     public static IResourceBuilder<T> WithHttpHealthCheck<T>(this IResourceBuilder<T> builder, string path = "/health") where T : Resource
     {
-        builder.Resource.HasHttpEndpoint = true;
         builder.Resource.HealthPath = path;
+        return builder.WithHttp();
+    }
+
+    /// <summary>An HTTP endpoint, once: the instance listens where <c>ASPNETCORE_URLS</c> says.</summary>
+    private static IResourceBuilder<T> WithHttp<T>(this IResourceBuilder<T> builder) where T : Resource
+    {
+        if (!builder.Resource.HasHttpEndpoint)
+        {
+            builder.Resource.HasHttpEndpoint = true;
+            builder.WithEnvironment(context =>
+            {
+                if (context.Values.HttpListenUrl is { } url)
+                {
+                    context.Environment["ASPNETCORE_URLS"] = url;
+                }
+            });
+        }
         return builder;
     }
 }

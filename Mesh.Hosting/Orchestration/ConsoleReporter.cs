@@ -7,7 +7,7 @@ internal sealed class ConsoleReporter
 
     public void Print(ResourceInstance instance)
     {
-        var url = instance.Url?.ToString().TrimEnd('/') ?? (instance.Resource is ApplicationModel.RedisResource redis ? $"127.0.0.1:{redis.Port}" : string.Empty);
+        var url = instance.Url?.ToString().TrimEnd('/') ?? (instance.Port is { } port ? $"127.0.0.1:{port}" : string.Empty);
         var restarts = instance.Restarts > 0 ? $"  (restarts: {instance.Restarts})" : string.Empty;
         var color = instance.State switch
         {

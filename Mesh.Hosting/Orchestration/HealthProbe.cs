@@ -1,10 +1,9 @@
 using System.Net.Sockets;
-using System.Text;
 using Mesh.Hosting.ApplicationModel;
 
 namespace Mesh.Hosting.Orchestration;
 
-/// <summary>Whether an instance is healthy right now: a 2xx from its health path, or PONG from Redis.</summary>
+/// <summary>Whether an instance is healthy right now: its resource's own check, else a 2xx from its health path, else a live process.</summary>
 internal static class HealthProbe
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(1) })
@@ -16,13 +15,15 @@ internal static class HealthProbe
     {
         try
         {
-            return instance.Resource switch
+            if (instance.Resource.Annotations.OfType<HealthCheckAnnotation>().FirstOrDefault() is { } check)
             {
-                RedisResource redis => await PingRedisAsync(redis, cancellationToken),
-                { HealthPath: { } path } when instance.Url is { } url =>
-                    (await Http.GetAsync(new Uri(url, path), cancellationToken)).IsSuccessStatusCode,
-                _ => instance.Process is { HasExited: false },
-            };
+                return await check.Check(cancellationToken);
+            }
+            if (instance.Resource.HealthPath is { } path && instance.Url is { } url)
+            {
+                return (await Http.GetAsync(new Uri(url, path), cancellationToken)).IsSuccessStatusCode;
+            }
+            return instance.Process is { HasExited: false };
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -30,28 +31,5 @@ internal static class HealthProbe
             // A probe that times out (a hung process) is an unhealthy answer; it must not end the instance's monitoring.
             return false;
         }
-    }
-
-    /// <summary>AUTH then PING in Redis's protocol; no client library needed for two commands.</summary>
-    private static async Task<bool> PingRedisAsync(RedisResource redis, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", redis.Port, timeout.Token);
-        var stream = client.GetStream();
-        var command = $"*2\r\n$4\r\nAUTH\r\n${redis.Password.Length}\r\n{redis.Password}\r\n*1\r\n$4\r\nPING\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(command), timeout.Token);
-        var buffer = new byte[64];
-        var received = new StringBuilder();
-        while (!received.ToString().Contains("PONG", StringComparison.Ordinal))
-        {
-            var read = await stream.ReadAsync(buffer, timeout.Token);
-            if (read == 0 || received.Append(Encoding.ASCII.GetString(buffer, 0, read)).ToString().Contains("-ERR", StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }
