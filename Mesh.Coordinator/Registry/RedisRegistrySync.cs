@@ -100,7 +100,10 @@ internal sealed partial class RedisRegistrySync(
         {
             var db = redis.GetDatabase();
             var keys = new List<RedisKey>();
-            foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+            var primaries = redis.GetServers().Where(s => !s.IsReplica).ToList();
+            // On a Redis Cluster with a node away, the keys it holds cannot be read: their engines are not gone.
+            var everyNodeRead = primaries.All(s => s.IsConnected);
+            foreach (var server in primaries.Where(s => s.IsConnected))
             {
                 await foreach (var key in server.KeysAsync(db.Database, RedisKeys.EnginePattern, pageSize: 500))
                 {
@@ -128,7 +131,7 @@ internal sealed partial class RedisRegistrySync(
                     registry.RejectHeartbeat(id, 0);
                 }
             }
-            registry.ApplyKeys(heartbeats, complete: time.GetUtcNow() >= _graceUntil, present);
+            registry.ApplyKeys(heartbeats, complete: everyNodeRead && time.GetUtcNow() >= _graceUntil, present);
             if (_failing)
             {
                 _failing = false;

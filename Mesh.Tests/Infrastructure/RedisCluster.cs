@@ -7,7 +7,8 @@ namespace Mesh.Tests.Infrastructure;
 
 /// <summary>
 /// A real Redis Cluster on loopback: three <c>redis-server --cluster-enabled yes</c> primaries joined by
-/// <c>redis-cli --cluster create</c>, a password, no persistence. A node can be killed and started again on its port
+/// <c>redis-cli --cluster create</c>, a password, no persistence, and <c>cluster-require-full-coverage no</c> as the
+/// README recommends for Mesh. A node can be killed and started again on its port
 /// with its cluster config file, so it rejoins holding the same slots (and, without persistence, no data).
 /// </summary>
 public sealed class RedisCluster : IAsyncDisposable
@@ -92,6 +93,8 @@ public sealed class RedisCluster : IAsyncDisposable
         [
             "--port", port, "--bind", "127.0.0.1", "--requirepass", Password, "--masterauth", Password,
             "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "2000",
+            // A node away costs only its own slots; the others keep answering (the prefix index is a cache).
+            "--cluster-require-full-coverage", "no",
             "--save", "", "--appendonly", "no",
         ], new Dictionary<string, string>(), _directory), new LogBuffer(200), TimeProvider.System);
     }
