@@ -43,7 +43,7 @@ public sealed record GemmPathResult(string Path, string Backend, double PeakGflo
             }
             table.AppendLine();
         }
-        table.AppendLine().AppendLine("The avx2 row is the same machine run with `DOTNET_EnableAVX512F=0`: 256-bit kernels, and a peak measured with 256-bit FMA chains.");
+        table.AppendLine().AppendLine("The avx2 row is the same machine run with `DOTNET_EnableAVX512=0` (.NET 10; `DOTNET_EnableAVX512F` is ignored): 256-bit kernels, and a peak measured with 256-bit FMA chains.");
         var path = System.IO.Path.Combine("bench-results", $"engine-{size}-gemm-paths.md");
         File.WriteAllText(path, table.ToString());
         return path;

@@ -28,7 +28,10 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
         _wide = allowWide && WideSupported;
     }
 
-    /// <summary>Whether this process runs 512-bit vectors in hardware (<c>DOTNET_EnableAVX512F=0</c> turns it off).</summary>
+    /// <summary>
+    /// Whether this process runs 512-bit vectors in hardware. <c>DOTNET_EnableAVX512=0</c> turns it off on .NET 10
+    /// (earlier runtimes read <c>DOTNET_EnableAVX512F</c>, which .NET 10 ignores).
+    /// </summary>
     public static bool WideSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     public string Name => $"cpu-simd{VectorBits}x{_threads}";
