@@ -17,6 +17,7 @@ double Number(int index, double fallback) => args.Length > index ? double.Parse(
 return command switch
 {
     "engine" => await EngineBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "small"),
+    "engine-gemm" => EngineBenchmark.RunGemmOnly(args.ElementAtOrDefault(1) ?? "small"),
     "coordinator" => await CoordinatorBenchmark.RunAsync(Number(1, 500), (int)Number(2, 10)),
     "routing" => await RoutingSuite.RunAsync(args[1..]),
     "redis-outage" => await RedisOutageBenchmark.RunAsync(Number(1, 50), (int)Number(2, 10)),

@@ -67,6 +67,7 @@ public sealed class EngineOptions
     /// <summary>Run the cost-model backend instead of the transformer (same scheduler and KV bookkeeping).</summary>
     public bool Simulated { get; set; }
 
+    [ValidateObjectMembers]
     public SimulationOptions Simulation { get; set; } = new();
 
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]

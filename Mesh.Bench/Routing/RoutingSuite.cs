@@ -56,7 +56,7 @@ public static class RoutingSuite
         }
         await using var mesh = await BenchMesh.StartAsync(Engines, MaxCoordinators, $"--Mesh:Engines:KvCapacityBlocks={KvCapacityBlocks}");
         // The simulated engines' cost model, calibrated on the real backend (Engine:Simulation), sets the rates.
-        var prefillMsPerToken = new SimulationOptions().PrefillMsPerToken;
+        var prefillMsPerToken = new SimulationOptions().CostModel.PrefillMsPerToken;
         // Warm up every process (JIT, connections, the engines' own cost estimates) before anything is measured.
         await WorkloadRunner.RunAsync(Workload.LowSharing(requests: 64, words: 600), 8, mesh.Coordinators, RoutingPolicyNames.RoundRobin, "warm-up");
         var all = new List<RunSummary>();

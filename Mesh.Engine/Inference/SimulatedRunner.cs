@@ -6,7 +6,7 @@ namespace Mesh.Engine.Inference;
 /// <summary>
 /// The simulated backend, for routing benchmarks at scale: the scheduler and the KV-cache bookkeeping are the
 /// real ones, but a step takes the time a cost model gives instead of computing anything, and the tokens are
-/// drawn from a small word list. Its rates are calibrated from the real backend (see <see cref="SimulationOptions"/>).
+/// drawn from a small word list. Its rates are calibrated per real backend (see <see cref="SimulationCostModel"/>).
 /// </summary>
 public sealed class SimulatedRunner : IModelRunner
 {
@@ -17,28 +17,28 @@ public sealed class SimulatedRunner : IModelRunner
         " simulated", " output", " of", " no", " meaning",
     ];
 
-    private readonly SimulationOptions _options;
+    private readonly SimulationCostModel _costs;
     private readonly int[] _wordTokens;
     private long _debtTicks;
 
     public SimulatedRunner(SimulationOptions options, MeshTokenizer tokenizer)
     {
-        _options = options;
+        _costs = options.CostModel;
         _wordTokens = [.. Words.Select(word => tokenizer.Encode(word)[0])];
     }
 
     public string Description =>
-        $"simulated: prefill {_options.PrefillMsPerToken} ms/token, decode {_options.DecodeStepMs} ms/step + {_options.DecodeMsPerSequence} ms/sequence";
+        $"simulated: prefill {_costs.PrefillMsPerToken} ms/token, decode {_costs.DecodeStepMs} ms/step + {_costs.DecodeMsPerSequence} ms/sequence";
 
     public bool IsSimulated => true;
 
     /// <summary>The time the real backend would take for this batch.</summary>
     public TimeSpan Cost(ForwardBatch batch)
     {
-        var ms = batch.PrefillRows * _options.PrefillMsPerToken;
+        var ms = batch.PrefillRows * _costs.PrefillMsPerToken;
         if (batch.DecodeRows > 0)
         {
-            ms += _options.DecodeStepMs + batch.DecodeRows * _options.DecodeMsPerSequence;
+            ms += _costs.DecodeStepMs + batch.DecodeRows * _costs.DecodeMsPerSequence;
         }
         return TimeSpan.FromMilliseconds(ms);
     }
