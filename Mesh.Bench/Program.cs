@@ -33,7 +33,8 @@ static int Help()
           engine [tiny|small]               FMA peak, GEMM GFLOP/s, prefill/decode tokens/s at batch 1 and 8, TTFT cold vs cached
           coordinator [rate] [seconds]      coordinator overhead vs direct engine calls (p50/p99), Redis round trips per decision
           routing [workload]                the routing suite: uniform, zipf, multiturn, lowshare (or all), every policy,
-                                            rates up to capacity, 1/2/4 coordinators, an engine killed mid-run
+                                            rates up to capacity, 1/2/4 coordinators, an engine killed mid-run;
+                                            routing real: the uniform shape, small, on four real tiny engines
           redis-outage [rate] [seconds]     request latency with Redis healthy, hung (SIGSTOP) and killed, side by side
           otlp [traces]                     dashboard OTLP ingest spans/s (HTTP and gRPC), memory with the store at its limits
           startup [runs]                    `dotnet run --project Mesh.AppHost` to all resources healthy (run from the repository root)

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -14,7 +13,10 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Aspire's ServiceDefaults, kept to its shape so every Mesh service also runs unchanged under a real Aspire
-/// AppHost: OpenTelemetry (logs, metrics, traces), health checks, service discovery and resilience.
+/// AppHost: OpenTelemetry (logs, metrics, traces) and health checks. Not the HttpClient defaults (service discovery,
+/// a resilience handler): no Mesh service takes its clients from IHttpClientFactory. The coordinator reads every
+/// replica of <c>services__&lt;name&gt;__http__&lt;i&gt;</c> itself, because it routes to each engine on its own
+/// rather than to one balanced name, and it owns its retries (the failover loop), which a handler must not repeat.
 /// </summary>
 public static class Extensions
 {
@@ -29,13 +31,6 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            // A POST is not idempotent and a streamed one may already be answering: never retried by the handler.
-            http.AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
-            http.AddServiceDiscovery();
-        });
         return builder;
     }
 

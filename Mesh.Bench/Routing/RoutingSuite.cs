@@ -15,6 +15,7 @@ public static class RoutingSuite
 {
     private const int Engines = 8;
     private const int KvCapacityBlocks = 760;
+    private const int RealKvCapacityBlocks = 120;
     private const int MaxCoordinators = 4;
     private static double[] RateShares = [0.5, 0.8, 1.0];
     private static string[] Policies = [RoutingPolicyNames.RoundRobin, RoutingPolicyNames.LeastLoaded, RoutingPolicyNames.PrefixAware];
@@ -28,6 +29,10 @@ public static class RoutingSuite
     public static async Task<int> RunAsync(string[] args)
     {
         var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        if (which == "real")
+        {
+            return await RunRealAsync();
+        }
         var narrowed = false;
         for (var i = 0; i + 1 < args.Length; i++)
         {
@@ -62,7 +67,7 @@ public static class RoutingSuite
         var all = new List<RunSummary>();
         foreach (var name in workloads)
         {
-            all.AddRange(await RunWorkloadAsync(mesh, Workload.Named(name)!, prefillMsPerToken));
+            all.AddRange(await RunWorkloadAsync(mesh, Workload.Named(name)!, prefillMsPerToken, Engines));
         }
         if (which is "all" or "uniform" && !narrowed)
         {
@@ -75,11 +80,34 @@ public static class RoutingSuite
         return 0;
     }
 
-    private static async Task<List<RunSummary>> RunWorkloadAsync(BenchMesh mesh, Workload workload, double prefillMsPerToken)
+    /// <summary>
+    /// <c>routing real</c>: the uniform shape at small scale on real <c>tiny</c> engines (the transformer backend, not the
+    /// cost model), so that the simulation's conclusions are seen to hold on the real backend. Four engines of
+    /// <see cref="RealKvCapacityBlocks"/> blocks and twelve groups: the prefix set is about three engines' caches. The rates
+    /// come from the prefill cost the coordinator learned from the engines during the warm-up.
+    /// </summary>
+    private static async Task<int> RunRealAsync()
+    {
+        const int engines = 4;
+        await using var mesh = await BenchMesh.StartAsync(engines, 1,
+            "--Mesh:Engines:Simulated=false", "--Mesh:Engines:Model=tiny", $"--Mesh:Engines:KvCapacityBlocks={RealKvCapacityBlocks}");
+        await WorkloadRunner.RunAsync(Workload.LowSharing(requests: 48, words: 400), 4, mesh.Coordinators, RoutingPolicyNames.RoundRobin, "warm-up");
+        var state = await BenchMesh.GetAsync(mesh.Coordinator, "/v1/mesh/engines");
+        var prefillMsPerToken = state["engines"]!.AsArray().Average(e => (double)e!["prefill_ms_per_token"]!);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  Learned prefill cost of the real tiny engines: {prefillMsPerToken:F4} ms/token."));
+        var workload = Workload.SharedPrefixUniform(groups: 12, requests: 144, systemWords: 400, questionWords: 80);
+        workload = workload with { Name = "uniform-real-tiny", Shape = workload.Shape + $", {engines} real tiny engines of {RealKvCapacityBlocks} blocks" };
+        CoordinatorCounts = [];
+        // Real engines compute on the machine's cores: four of them on two cores have the capacity of two.
+        await RunWorkloadAsync(mesh, workload, prefillMsPerToken, Math.Min(engines, Environment.ProcessorCount));
+        return 0;
+    }
+
+    private static async Task<List<RunSummary>> RunWorkloadAsync(BenchMesh mesh, Workload workload, double prefillMsPerToken, int engineCount)
     {
         var oracle = PrefixOracle.For(workload);
         // Capacity: the request rate at which cold prefills alone would keep every engine busy.
-        var capacity = Engines * 1000 / (oracle.AveragePromptTokens * prefillMsPerToken);
+        var capacity = engineCount * 1000 / (oracle.AveragePromptTokens * prefillMsPerToken);
         var slo = 2 * oracle.AveragePromptTokens * prefillMsPerToken;
         var ideal = oracle.IdealTtftMs(prefillMsPerToken);
         IdealTtft[workload.Name] = (Percentiles.Of(ideal, 50), Percentiles.Of(ideal, 99));
