@@ -9,7 +9,10 @@ using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.AppHost;
 
-/// <summary>The whole app, started through the testing builder: serving, caching, and faults (SIGKILL of an engine, of Redis).</summary>
+/// <summary>
+/// The whole app, started through the testing builder: serving, caching, and faults (SIGKILL of an engine, of Redis). An app
+/// of its own, since the kills would disturb any test sharing it.
+/// </summary>
 public sealed class AppHostTests(MeshAppFixture mesh) : IClassFixture<MeshAppFixture>
 {
     private static JsonObject Ask(string system, string question, int maxTokens = 8, bool stream = true) => new()

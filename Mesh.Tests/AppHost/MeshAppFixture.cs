@@ -5,7 +5,7 @@ using Mesh.Hosting.Testing;
 
 namespace Mesh.Tests.AppHost;
 
-/// <summary>The whole app, started by the testing builder from the AppHost's own app model, once per test class.</summary>
+/// <summary>The whole app, started by the testing builder from the AppHost's own app model, for a test class or the <see cref="SharedMesh"/> collection.</summary>
 public class MeshAppFixture : IAsyncLifetime
 {
     private DistributedApplication? _app;

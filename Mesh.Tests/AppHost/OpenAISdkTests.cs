@@ -6,7 +6,8 @@ using OpenAI.Chat;
 namespace Mesh.Tests.AppHost;
 
 /// <summary>The official OpenAI .NET SDK, pointed at the coordinator of the whole app: streamed and whole completions, usage with cached tokens, errors.</summary>
-public sealed class OpenAISdkTests(MeshAppFixture mesh) : IClassFixture<MeshAppFixture>
+[Collection(SharedMesh.Name)]
+public sealed class OpenAISdkTests(MeshAppFixture mesh)
 {
     private ChatClient Client => new("mesh-tiny", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(mesh.App.GetEndpoint("coordinator"), "/v1") });
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Registry;
 using Mesh.Contracts.Telemetry;
+using Mesh.Hosting.ApplicationModel;
 using Mesh.Hosting.Networking;
 using Mesh.Tests.Infrastructure;
 
@@ -17,15 +18,20 @@ public sealed class MeshFallbackTests(MeshFallbackTests.Fixture mesh) : IClassFi
     private const string ApiKey = "test-key-123";
     private static readonly string[] DeadLocals = ["engine-deadaaaa", "engine-deadbbbb"];
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : TestAppFixture
     {
-        public MeshCluster Cluster { get; private set; } = null!;
+        public HttpClient Coordinator => App.Client("coordinator");
 
-        public ServiceProcess Coordinator => Cluster.Coordinators["c"];
-
-        public async ValueTask InitializeAsync()
+        protected override void Define(IDistributedApplicationBuilder builder)
         {
-            Cluster = await MeshCluster.StartAsync();
+            var redis = builder.AddRedis("redis");
+            builder.AddMeshEngine("engine-cloudbbb", redis, "cloud");
+            builder.AddMeshCoordinator("coordinator", redis, $"--Coordinator:ApiKey={ApiKey}", "--Coordinator:CircuitBreaker:FailureThreshold=100");
+        }
+
+        protected override async ValueTask OnStartedAsync()
+        {
+            var redis = await App.RedisDatabaseAsync();
             foreach (var id in DeadLocals)
             {
                 var heartbeat = new EngineHeartbeat
@@ -33,25 +39,20 @@ public sealed class MeshFallbackTests(MeshFallbackTests.Fixture mesh) : IClassFi
                     Id = id, Epoch = 1, Url = $"http://127.0.0.1:{PortAllocator.Next()}", Tier = "local", Model = "mesh-tiny",
                     KvCapacityBlocks = 64, BlockSize = 16, ContextWindow = 1024, Load = new EngineLoad { MaxRunning = 4, MaxWaiting = 4 },
                 };
-                await Cluster.Redis.Database.StringSetAsync(RedisKeys.Engine(id), JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat), TimeSpan.FromMinutes(10));
+                await redis.StringSetAsync(RedisKeys.Engine(id), JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat), TimeSpan.FromMinutes(10));
             }
-            await Task.WhenAll(
-                Cluster.StartEngineAsync("engine-cloudbbb", "cloud"),
-                Cluster.StartCoordinatorAsync("c", $"--Coordinator:ApiKey={ApiKey}", "--Coordinator:CircuitBreaker:FailureThreshold=100"));
-            Coordinator.Client.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
-            await MeshCluster.WaitForEnginesAsync(Coordinator, [.. DeadLocals, "engine-cloudbbb"]);
+            Coordinator.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
+            await MeshTestModel.WaitForEnginesAsync(Coordinator, () => App.Logs("coordinator"), [.. DeadLocals, "engine-cloudbbb"]);
         }
-
-        public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
     }
 
     [Fact]
     public async Task Local_first_falls_back_to_the_cloud_when_every_local_engine_is_unreachable()
     {
-        var before = await PrometheusScrape.ReadAsync(mesh.Coordinator.Client);
-        using var response = await mesh.Coordinator.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("fallback?", 3),
+        var before = await PrometheusScrape.ReadAsync(mesh.Coordinator);
+        using var response = await mesh.Coordinator.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("fallback?", 3),
             (MeshHeaders.TierPolicy, "LocalFirstWithCloudFallback")));
-        var after = await PrometheusScrape.ReadAsync(mesh.Coordinator.Client);
+        var after = await PrometheusScrape.ReadAsync(mesh.Coordinator);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("engine-cloudbbb", response.Headers.GetValues(MeshHeaders.Engine).Single());
@@ -62,7 +63,7 @@ public sealed class MeshFallbackTests(MeshFallbackTests.Fixture mesh) : IClassFi
     [Fact]
     public async Task Local_only_with_every_local_engine_down_answers_503_with_Retry_After()
     {
-        using var response = await mesh.Coordinator.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("local?", 3),
+        using var response = await mesh.Coordinator.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("local?", 3),
             (MeshHeaders.TierPolicy, "LocalOnly")));
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
 
@@ -75,7 +76,7 @@ public sealed class MeshFallbackTests(MeshFallbackTests.Fixture mesh) : IClassFi
     [Fact]
     public async Task A_stream_from_the_cloud_when_locals_are_down_is_complete()
     {
-        var result = await OpenAIClient.StreamAsync(mesh.Coordinator.Client, "/v1/chat/completions", OpenAIClient.Chat("stream it", 12, stream: true));
+        var result = await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", OpenAIClient.Chat("stream it", 12, stream: true));
         Assert.True(result.Done);
         Assert.Equal(12, (int)result.Usage!["completion_tokens"]!);
         Assert.Equal("engine-cloudbbb", (string?)result.Events.Last()["mesh"]!["engine"]);
@@ -84,7 +85,7 @@ public sealed class MeshFallbackTests(MeshFallbackTests.Fixture mesh) : IClassFi
     [Fact]
     public async Task Without_the_API_key_a_request_gets_401()
     {
-        using var anonymous = new HttpClient { BaseAddress = mesh.Coordinator.BaseUrl };
+        using var anonymous = new HttpClient { BaseAddress = mesh.Coordinator.BaseAddress };
         using var response = await anonymous.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("hi", 2)));
         using var wrong = await anonymous.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("hi", 2), ("Authorization", "Bearer nope")));
 

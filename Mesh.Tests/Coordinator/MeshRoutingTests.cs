@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Registry;
 using Mesh.Contracts.Telemetry;
+using Mesh.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -16,28 +17,39 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
 {
     public static readonly string[] Locals = ["engine-locala", "engine-localb", "engine-localc"];
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : TestAppFixture
     {
-        public MeshCluster Cluster { get; private set; } = null!;
+        public HttpClient A => App.Client("coordinator-a");
 
-        public ServiceProcess A => Cluster.Coordinators["a"];
+        public HttpClient B => App.Client("coordinator-b");
 
-        public ServiceProcess B => Cluster.Coordinators["b"];
+        public ConnectionMultiplexer Redis { get; private set; } = null!;
 
-        public async ValueTask InitializeAsync()
+        public string Logs => App.Logs("coordinator-a");
+
+        protected override void Define(IDistributedApplicationBuilder builder)
         {
-            Cluster = await MeshCluster.StartAsync();
-            await Task.WhenAll([
-                .. Locals.Select(id => Cluster.StartEngineAsync(id)),
-                Cluster.StartEngineAsync("engine-cloudaa", "cloud"),
-                Cluster.StartCoordinatorAsync("a"),
-                Cluster.StartCoordinatorAsync("b"),
-            ]);
-            await MeshCluster.WaitForEnginesAsync(A, [.. Locals, "engine-cloudaa"]);
-            await MeshCluster.WaitForEnginesAsync(B, [.. Locals, "engine-cloudaa"]);
+            var redis = builder.AddRedis("redis");
+            foreach (var id in Locals)
+            {
+                // Restarted by the orchestrator when a test kills it, under the same id and a new epoch.
+                builder.AddMeshEngine(id, redis).WithRestartPolicy(RestartPolicy.WithBackoff);
+            }
+            builder.AddMeshEngine("engine-cloudaa", redis, "cloud");
+            builder.AddMeshCoordinator("coordinator-a", redis);
+            builder.AddMeshCoordinator("coordinator-b", redis);
         }
 
-        public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+        protected override async ValueTask OnStartedAsync()
+        {
+            Redis = await App.RedisAsync();
+            await WaitForEnginesAsync(A, () => App.Logs("coordinator-a"));
+            await WaitForEnginesAsync(B, () => App.Logs("coordinator-b"));
+        }
+
+        /// <summary>Waits until the coordinator routes to every engine of the model, and to nothing else.</summary>
+        public static Task WaitForEnginesAsync(HttpClient coordinator, Func<string> logs, params string[] extra) =>
+            MeshTestModel.WaitForEnginesAsync(coordinator, logs, [.. Locals, "engine-cloudaa", .. extra]);
     }
 
     private static string Conversation() =>
@@ -53,11 +65,11 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         ["stream"] = stream,
     };
 
-    private static async Task<(string Engine, int Cached, JsonObject Body)> SendAsync(ServiceProcess coordinator, JsonObject body, params (string, string)[] headers)
+    private async Task<(string Engine, int Cached, JsonObject Body)> SendAsync(HttpClient coordinator, JsonObject body, params (string, string)[] headers)
     {
-        using var response = await coordinator.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", body, headers));
+        using var response = await coordinator.SendAsync(OpenAIClient.Post("/v1/chat/completions", body, headers));
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}\n{coordinator.Logs}");
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}\n{mesh.Logs}");
         var json = JsonNode.Parse(text)!.AsObject();
         return (response.Headers.GetValues(MeshHeaders.Engine).Single(), (int)json["usage"]!["prompt_tokens_details"]!["cached_tokens"]!, json);
     }
@@ -107,21 +119,21 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
     [Fact]
     public async Task A_forged_heartbeat_is_counted_and_ignored()
     {
-        var before = (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("coordinator_unknown_sender_total");
+        var before = (await PrometheusScrape.ReadAsync(mesh.A)).Sum("coordinator_unknown_sender_total");
         var forged = new EngineHeartbeat
         {
             Id = "engine-forgedxx", Epoch = 1, Url = "http://127.0.0.1:9", Tier = "local", Model = "mesh-tiny",
             KvCapacityBlocks = 64, BlockSize = 16, ContextWindow = 1024, Load = new EngineLoad { MaxRunning = 4 },
         };
-        var known = JsonNode.Parse((await mesh.Cluster.Redis.Database.StringGetAsync(RedisKeys.Engine(Locals[0]))).ToString())!;
+        var known = JsonNode.Parse((await mesh.Redis.GetDatabase().StringGetAsync(RedisKeys.Engine(Locals[0]))).ToString())!;
         var oldEpoch = forged with { Id = Locals[0], Epoch = (long)known["epoch"]! - 1 };
         var channel = RedisChannel.Literal(RedisKeys.HeartbeatChannel);
-        await mesh.Cluster.Redis.Connection.GetSubscriber().PublishAsync(channel, JsonSerializer.Serialize(forged, RegistryJsonContext.Default.EngineHeartbeat));
-        await mesh.Cluster.Redis.Connection.GetSubscriber().PublishAsync(channel, JsonSerializer.Serialize(oldEpoch, RegistryJsonContext.Default.EngineHeartbeat));
+        await mesh.Redis.GetSubscriber().PublishAsync(channel, JsonSerializer.Serialize(forged, RegistryJsonContext.Default.EngineHeartbeat));
+        await mesh.Redis.GetSubscriber().PublishAsync(channel, JsonSerializer.Serialize(oldEpoch, RegistryJsonContext.Default.EngineHeartbeat));
 
-        var after = await Eventually.MatchAsync(async () => (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("coordinator_unknown_sender_total"),
+        var after = await Eventually.MatchAsync(async () => (await PrometheusScrape.ReadAsync(mesh.A)).Sum("coordinator_unknown_sender_total"),
             count => count >= before + 2, count => $"{count - before} unknown senders counted");
-        var engines = await OpenAIClient.GetJsonAsync(mesh.A.Client, "/v1/mesh/engines");
+        var engines = await OpenAIClient.GetJsonAsync(mesh.A, "/v1/mesh/engines");
 
         Assert.Equal(before + 2, after);
         Assert.DoesNotContain(engines["engines"]!.AsArray(), e => (string?)e!["id"] == "engine-forgedxx");
@@ -131,36 +143,36 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
     [Fact]
     public async Task Bad_input_is_counted_answered_with_an_OpenAI_error_and_changes_no_state()
     {
-        var before = await PrometheusScrape.ReadAsync(mesh.A.Client);
+        var before = await PrometheusScrape.ReadAsync(mesh.A);
         var entriesBefore = await PrefixEntriesAsync();
         string[] bodies = ["{not json", "{\"messages\":[{\"role\":\"pirate\",\"content\":\"arr\"}]}", "{\"messages\":[]}", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":-1}"];
         foreach (var body in bodies)
         {
-            using var response = await mesh.A.Client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            using var response = await mesh.A.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("invalid_request_error", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]);
         }
         string[] completions = ["{\"prompt\":\"\",\"max_tokens\":1}", "{\"prompt\":[\"\"],\"max_tokens\":1}", "{\"prompt\":\"hi\",\"max_tokens\":2147483647}"];
         foreach (var body in completions)
         {
-            using var response = await mesh.A.Client.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            using var response = await mesh.A.PostAsync(new Uri("/v1/completions", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Equal("invalid_request_error", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["type"]);
         }
-        using (var plainText = await mesh.A.Client.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(OpenAIClient.Chat("hi", 2).ToJsonString())))
+        using (var plainText = await mesh.A.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), new StringContent(OpenAIClient.Chat("hi", 2).ToJsonString())))
         {
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, plainText.StatusCode); // a cross-site form or text/plain post runs nothing
             Assert.Equal("unsupported_media_type", (string?)JsonNode.Parse(await plainText.Content.ReadAsStringAsync())!["error"]!["code"]);
         }
-        using (var unknownPolicy = await mesh.A.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("s", "q"), (MeshHeaders.Policy, "fastest"))))
+        using (var unknownPolicy = await mesh.A.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("s", "q"), (MeshHeaders.Policy, "fastest"))))
         {
             Assert.Equal(HttpStatusCode.BadRequest, unknownPolicy.StatusCode);
         }
-        using (var unknownModel = await mesh.A.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("hi", 2, model: "gpt-17"))))
+        using (var unknownModel = await mesh.A.SendAsync(OpenAIClient.Post("/v1/chat/completions", OpenAIClient.Chat("hi", 2, model: "gpt-17"))))
         {
             Assert.Equal(HttpStatusCode.NotFound, unknownModel.StatusCode);
         }
-        var after = await PrometheusScrape.ReadAsync(mesh.A.Client);
+        var after = await PrometheusScrape.ReadAsync(mesh.A);
 
         Assert.Equal(before.Sum("coordinator_invalid_message_total") + bodies.Length + completions.Length + 3, after.Sum("coordinator_invalid_message_total"));
         Assert.Equal(before.Sum("coordinator_engine_unreachable_total"), after.Sum("coordinator_engine_unreachable_total"));
@@ -172,7 +184,7 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
     public async Task The_metrics_scrape_shows_every_name_of_the_design()
     {
         await SendAsync(mesh.A, Ask(Conversation(), "warm up the histograms"));
-        var scrape = await PrometheusScrape.ReadAsync(mesh.A.Client);
+        var scrape = await PrometheusScrape.ReadAsync(mesh.A);
         Assert.All(MetricNames.PrometheusNames, name =>
             Assert.True(scrape.Has(name) || scrape.Has(name + "_bucket"), $"{name} is missing from /metrics"));
         foreach (var figure in new[] { "mesh_latency_seconds", "mesh_time_to_first_token_seconds", "mesh_tokens_streamed", "mesh_tokens_per_second", "mesh_total_time_seconds" })
@@ -190,12 +202,12 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         var system = Conversation();
         var (engine, _, _) = await SendAsync(mesh.A, Ask(system, "remember me"));
         var epoch = await EpochOfAsync(engine);
-        Assert.True(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex("mesh-tiny", engine, epoch)));
+        Assert.True(await mesh.Redis.GetDatabase().KeyExistsAsync(RedisKeys.PrefixIndex("mesh-tiny", engine, epoch)));
 
-        using var reset = await mesh.Cluster.Engines[engine].Client.PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
+        using var reset = await mesh.App.Client(engine).PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
         reset.EnsureSuccessStatusCode();
         await Eventually.MatchAsync(() => EpochOfAsync(engine), e => e != epoch, e => $"epoch still {e}");
-        Assert.False(await mesh.Cluster.Redis.Database.KeyExistsAsync(RedisKeys.PrefixIndex("mesh-tiny", engine, epoch)));
+        Assert.False(await mesh.Redis.GetDatabase().KeyExistsAsync(RedisKeys.PrefixIndex("mesh-tiny", engine, epoch)));
         var (_, cached, _) = await SendAsync(mesh.A, Ask(system, "remember me"), (MeshHeaders.TierPolicy, "LocalOnly"));
         Assert.Equal(0, cached);
     }
@@ -205,14 +217,14 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
     {
         var system = Conversation();
         var (engine, _, _) = await SendAsync(mesh.A, Ask(system, "first"));
-        using (var flush = await mesh.Cluster.Engines[engine].Client.PostAsync(new Uri("/v1/engine/cache/reset?epoch=keep", UriKind.Relative), null))
+        using (var flush = await mesh.App.Client(engine).PostAsync(new Uri("/v1/engine/cache/reset?epoch=keep", UriKind.Relative), null))
         {
             flush.EnsureSuccessStatusCode();
         }
-        var before = (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("routing_stale_detected_total", $"engine=\"{engine}\"");
+        var before = (await PrometheusScrape.ReadAsync(mesh.A)).Sum("routing_stale_detected_total", $"engine=\"{engine}\"");
 
         var (again, cached, _) = await SendAsync(mesh.A, Ask(system, "second"));
-        var after = (await PrometheusScrape.ReadAsync(mesh.A.Client)).Sum("routing_stale_detected_total", $"engine=\"{engine}\"");
+        var after = (await PrometheusScrape.ReadAsync(mesh.A)).Sum("routing_stale_detected_total", $"engine=\"{engine}\"");
         var (third, thirdCached, _) = await SendAsync(mesh.A, Ask(system, "third"));
 
         Assert.Equal(engine, again);
@@ -231,26 +243,26 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
             Id = ghost, Epoch = 1, Url = $"http://127.0.0.1:{Hosting.Networking.PortAllocator.Next()}", Tier = "local", Model = "mesh-tiny",
             KvCapacityBlocks = 64, BlockSize = 16, ContextWindow = 1024, Load = new EngineLoad { MaxRunning = 4, MaxWaiting = 4 },
         };
-        await mesh.Cluster.Redis.Database.StringSetAsync(RedisKeys.Engine(ghost), JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat), TimeSpan.FromSeconds(30));
+        await mesh.Redis.GetDatabase().StringSetAsync(RedisKeys.Engine(ghost), JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat), TimeSpan.FromSeconds(30));
         try
         {
-            await MeshCluster.WaitForEnginesAsync(mesh.A, [.. Locals, "engine-cloudaa", ghost]);
-            var before = await PrometheusScrape.ReadAsync(mesh.A.Client);
+            await Fixture.WaitForEnginesAsync(mesh.A, () => mesh.Logs, ghost);
+            var before = await PrometheusScrape.ReadAsync(mesh.A);
             var served = new List<string>();
             for (var i = 0; i < 5; i++)
             {
                 var (engine, _, _) = await SendAsync(mesh.A, Ask(Conversation(), "round and round"), (MeshHeaders.Policy, "round_robin"), (MeshHeaders.TierPolicy, "LocalOnly"));
                 served.Add(engine);
             }
-            var after = await PrometheusScrape.ReadAsync(mesh.A.Client);
+            var after = await PrometheusScrape.ReadAsync(mesh.A);
 
             Assert.DoesNotContain(ghost, served);
             Assert.True(after.Sum("coordinator_engine_unreachable_total", $"engine=\"{ghost}\"") > before.Sum("coordinator_engine_unreachable_total", $"engine=\"{ghost}\""));
         }
         finally
         {
-            await mesh.Cluster.Redis.Database.KeyDeleteAsync(RedisKeys.Engine(ghost));
-            await MeshCluster.WaitForEnginesAsync(mesh.A, [.. Locals, "engine-cloudaa"]);
+            await mesh.Redis.GetDatabase().KeyDeleteAsync(RedisKeys.Engine(ghost));
+            await Fixture.WaitForEnginesAsync(mesh.A, () => mesh.Logs);
         }
     }
 
@@ -261,14 +273,15 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         var body = Ask(system, "tell me everything", maxTokens: 300, stream: true);
         body["temperature"] = 1.0;
         body["seed"] = 77;
-        var reference = await OpenAIClient.StreamAsync(mesh.A.Client, "/v1/chat/completions", body);
+        var reference = await OpenAIClient.StreamAsync(mesh.A, "/v1/chat/completions", body);
         Assert.True(reference.Done);
 
-        using var response = await mesh.A.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", body, (MeshHeaders.TierPolicy, "LocalOnly")), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await mesh.A.SendAsync(OpenAIClient.Post("/v1/chat/completions", body, (MeshHeaders.TierPolicy, "LocalOnly")), HttpCompletionOption.ResponseHeadersRead);
         var victim = response.Headers.GetValues(MeshHeaders.Engine).Single();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var lines = new List<string> { (await reader.ReadLineAsync())! };
-        await mesh.Cluster.KillEngineAsync(victim);
+        var restarts = mesh.App.Instance(victim).Restarts;
+        await mesh.App.KillAsync(victim);
         while (await reader.ReadLineAsync() is { } line)
         {
             lines.Add(line);
@@ -287,37 +300,37 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         }
         finally
         {
-            await mesh.Cluster.StartEngineAsync(victim);
-            await MeshCluster.WaitForEnginesAsync(mesh.A, [.. Locals, "engine-cloudaa"]);
+            await mesh.App.WaitForRestartAsync(victim, restarts);
+            await Fixture.WaitForEnginesAsync(mesh.A, () => mesh.Logs);
         }
     }
 
     [Fact]
     public async Task A_client_that_disconnects_from_the_coordinator_cancels_the_engines_request()
     {
-        using var response = await mesh.A.Client.SendAsync(
+        using var response = await mesh.A.SendAsync(
             OpenAIClient.Post("/v1/chat/completions", Ask(Conversation(), "a long answer please", maxTokens: 700, stream: true)), HttpCompletionOption.ResponseHeadersRead);
-        var engine = mesh.Cluster.Engines[response.Headers.GetValues(MeshHeaders.Engine).Single()];
+        var engine = mesh.App.Client(response.Headers.GetValues(MeshHeaders.Engine).Single());
         using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync()))
         {
             Assert.StartsWith("data: ", await reader.ReadLineAsync());
         }
         response.Dispose();
 
-        var state = await Eventually.MatchAsync(() => OpenAIClient.GetJsonAsync(engine.Client, "/v1/engine/state"),
+        var state = await Eventually.MatchAsync(() => OpenAIClient.GetJsonAsync(engine, "/v1/engine/state"),
             s => (int)s["statistics"]!["running"]! == 0, s => s["statistics"]!.ToJsonString());
         Assert.Equal(0, (int)state["statistics"]!["kv_blocks_used"]!);
     }
 
     private async Task<long> EpochOfAsync(string engine)
     {
-        var state = await OpenAIClient.GetJsonAsync(mesh.A.Client, "/v1/mesh/engines");
+        var state = await OpenAIClient.GetJsonAsync(mesh.A, "/v1/mesh/engines");
         return (long)state["engines"]!.AsArray().Single(e => (string?)e!["id"] == engine)!["epoch"]!;
     }
 
     private async Task<long> PrefixEntriesAsync()
     {
-        var state = await OpenAIClient.GetJsonAsync(mesh.A.Client, "/v1/mesh/engines");
+        var state = await OpenAIClient.GetJsonAsync(mesh.A, "/v1/mesh/engines");
         return state["engines"]!.AsArray().Sum(e => (long)e!["prefix_index_entries"]!);
     }
 }

@@ -1,4 +1,7 @@
 using Mesh.Coordinator.PrefixIndex;
+using Mesh.Hosting.ApplicationModel;
+using Mesh.Tests.Infrastructure;
+using StackExchange.Redis;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Mesh.Tests.Coordinator;
@@ -223,18 +226,19 @@ public sealed class EmbeddedPrefixIndexTests : PrefixIndexContract
 
 public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture redis) : PrefixIndexContract, IClassFixture<RedisPrefixIndexTests.RedisFixture>
 {
-    public sealed class RedisFixture : IAsyncLifetime
+    /// <summary>A real redis-server, alone in its app model.</summary>
+    public sealed class RedisFixture : TestAppFixture
     {
-        public Infrastructure.RedisServer Server { get; private set; } = null!;
+        public ConnectionMultiplexer Connection { get; private set; } = null!;
 
-        public async ValueTask InitializeAsync() => Server = await Infrastructure.RedisServer.StartAsync();
+        protected override void Define(IDistributedApplicationBuilder builder) => builder.AddRedis("redis");
 
-        public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+        protected override async ValueTask OnStartedAsync() => Connection = await App.RedisAsync();
     }
 
     protected override IPrefixIndex CreateIndex()
     {
-        return new RedisPrefixIndex(redis.Server.Connection, Time, Ttl, CoordinatorTestDoubles.MeterFactory(),
+        return new RedisPrefixIndex(redis.Connection, Time, Ttl, CoordinatorTestDoubles.MeterFactory(),
             new RedisCircuit(Time, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisPrefixIndex>.Instance);
     }
@@ -245,7 +249,7 @@ public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture red
         var index = CreateIndex();
         var engine = new EngineInstance("idle-" + Guid.NewGuid().ToString("N")[..6], 1, 16, "mesh-contract");
         await index.RecordAsync(engine, new ulong[] { 1, 2, 3 }, 0, null, default);
-        var ttl = await redis.Server.Database.KeyTimeToLiveAsync(Mesh.Contracts.Registry.RedisKeys.PrefixIndex(engine.Model, engine.Id, engine.Epoch));
+        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(Mesh.Contracts.Registry.RedisKeys.PrefixIndex(engine.Model, engine.Id, engine.Epoch));
         Assert.NotNull(ttl);
         Assert.True(ttl <= Ttl && ttl > Ttl - TimeSpan.FromSeconds(5), $"the set's TTL is {ttl}");
     }

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Hashing;
 using Mesh.Contracts.Registry;
+using Mesh.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
+using StackExchange.Redis;
 
 namespace Mesh.Tests.Coordinator;
 
@@ -11,22 +13,24 @@ public sealed class PrefixTtlEndToEndTests(PrefixTtlEndToEndTests.Fixture mesh) 
     private const string EngineId = "engine-ttlaaaaa";
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(1.5);
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : TestAppFixture
     {
-        public MeshCluster Cluster { get; private set; } = null!;
+        public HttpClient Coordinator => App.Client("coordinator");
 
-        public ServiceProcess Coordinator => Cluster.Coordinators["t"];
+        public IDatabase Redis { get; private set; } = null!;
 
-        public async ValueTask InitializeAsync()
+        protected override void Define(IDistributedApplicationBuilder builder)
         {
-            Cluster = await MeshCluster.StartAsync();
-            await Task.WhenAll(
-                Cluster.StartEngineAsync(EngineId, "local", "--Engine:KvCapacityBlocks=24"),
-                Cluster.StartCoordinatorAsync("t", "--Coordinator:PrefixIndex:Ttl=00:00:01.500"));
-            await MeshCluster.WaitForEnginesAsync(Coordinator, EngineId);
+            var redis = builder.AddRedis("redis");
+            builder.AddMeshEngine(EngineId, redis, "local", "--Engine:KvCapacityBlocks=24");
+            builder.AddMeshCoordinator("coordinator", redis, "--Coordinator:PrefixIndex:Ttl=00:00:01.500");
         }
 
-        public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+        protected override async ValueTask OnStartedAsync()
+        {
+            Redis = await App.RedisDatabaseAsync();
+            await MeshTestModel.WaitForEnginesAsync(Coordinator, () => App.Logs("coordinator"), EngineId);
+        }
     }
 
     private static JsonObject Prompt(int salt) => new()
@@ -37,7 +41,7 @@ public sealed class PrefixTtlEndToEndTests(PrefixTtlEndToEndTests.Fixture mesh) 
 
     private async Task<(long Epoch, string Key)> IndexKeyAsync()
     {
-        var heartbeat = JsonNode.Parse((await mesh.Cluster.Redis.Database.StringGetAsync(RedisKeys.Engine(EngineId))).ToString())!;
+        var heartbeat = JsonNode.Parse((await mesh.Redis.StringGetAsync(RedisKeys.Engine(EngineId))).ToString())!;
         var epoch = (long)heartbeat["epoch"]!;
         return (epoch, RedisKeys.PrefixIndex((string)heartbeat["model"]!, EngineId, epoch));
     }
@@ -45,21 +49,21 @@ public sealed class PrefixTtlEndToEndTests(PrefixTtlEndToEndTests.Fixture mesh) 
     [Fact]
     public async Task Metadata_not_refreshed_within_the_TTL_vanishes_from_Redis_and_from_routing()
     {
-        await OpenAIClient.PostJsonAsync(mesh.Coordinator.Client, "/v1/completions", Prompt(1));
+        await OpenAIClient.PostJsonAsync(mesh.Coordinator, "/v1/completions", Prompt(1));
         var (_, key) = await IndexKeyAsync();
         var hashes = PrefixBlockHasher.ComputeHashes([.. Enumerable.Range(0, 100).Select(i => 3000 + 500 + i)]);
         foreach (var hash in hashes)
         {
             var member = new byte[8];
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(member, hash);
-            Assert.NotNull(await mesh.Cluster.Redis.Database.SortedSetScoreAsync(key, member));
+            Assert.NotNull(await mesh.Redis.SortedSetScoreAsync(key, member));
         }
 
-        await Eventually.TrueAsync(async () => !await mesh.Cluster.Redis.Database.KeyExistsAsync(key), () => $"{key} still exists");
+        await Eventually.TrueAsync(async () => !await mesh.Redis.KeyExistsAsync(key), () => $"{key} still exists");
 
-        var before = await PrometheusScrape.ReadAsync(mesh.Coordinator.Client);
-        var again = await OpenAIClient.PostJsonAsync(mesh.Coordinator.Client, "/v1/completions", Prompt(1));
-        var after = await PrometheusScrape.ReadAsync(mesh.Coordinator.Client);
+        var before = await PrometheusScrape.ReadAsync(mesh.Coordinator);
+        var again = await OpenAIClient.PostJsonAsync(mesh.Coordinator, "/v1/completions", Prompt(1));
+        var after = await PrometheusScrape.ReadAsync(mesh.Coordinator);
         // The index no longer promises the prefix...
         Assert.Equal(before.Sum("routing_predicted_cached_tokens_total"), after.Sum("routing_predicted_cached_tokens_total"));
         // ...though the engine still had it, and the hit is counted as the engine reported it.
@@ -72,9 +76,9 @@ public sealed class PrefixTtlEndToEndTests(PrefixTtlEndToEndTests.Fixture mesh) 
     {
         for (var salt = 10; salt < 16; salt++)
         {
-            await OpenAIClient.PostJsonAsync(mesh.Coordinator.Client, "/v1/completions", Prompt(salt));
+            await OpenAIClient.PostJsonAsync(mesh.Coordinator, "/v1/completions", Prompt(salt));
         }
         var (_, key) = await IndexKeyAsync();
-        Assert.Equal(24, await mesh.Cluster.Redis.Database.SortedSetLengthAsync(key));
+        Assert.Equal(24, await mesh.Redis.SortedSetLengthAsync(key));
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Telemetry;
+using Mesh.Hosting.ApplicationModel;
+using Mesh.Hosting.Networking;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Coordinator;
@@ -10,21 +12,28 @@ public sealed class WithoutRedisTests
     [Fact]
     public async Task Engines_are_discovered_over_HTTP_and_a_repeated_prefix_still_hits()
     {
-        await using var a = await ServiceProcess.StartAsync("Mesh.Engine", ["--Engine:Model=tiny", "--Engine:Id=engine-noredisa"]);
-        await using var b = await ServiceProcess.StartAsync("Mesh.Engine", ["--Engine:Model=tiny", "--Engine:Id=engine-noredisb"]);
-        await using var coordinator = await ServiceProcess.StartAsync("Mesh.Coordinator",
-            [.. MeshCluster.FastCoordinator, $"--Coordinator:Engines:0={a.BaseUrl}", $"--services:engine:http:0={b.BaseUrl}"]);
-        await MeshCluster.WaitForEnginesAsync(coordinator, "engine-noredisa", "engine-noredisb");
+        // One engine named in the coordinator's own settings (so on a port known in advance), one found the AppHost's
+        // way: a reference to a resource named "engine" injects services__engine__http__0.
+        var configuredUrl = $"http://127.0.0.1:{PortAllocator.Next()}";
+        await using var app = await TestApp.StartAsync(builder =>
+        {
+            var configured = builder.AddService("engine-noredisa", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Id=engine-noredisa")
+                .WithHttpEndpoint(new Uri(configuredUrl).Port);
+            var referenced = builder.AddService("engine", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Id=engine-noredisb");
+            builder.AddMeshCoordinator("coordinator", redis: null, $"--Coordinator:Engines:0={configuredUrl}").WithReference(referenced);
+        });
+        var coordinator = app.Client("coordinator");
+        await MeshTestModel.WaitForEnginesAsync(coordinator, () => app.Logs("coordinator"), "engine-noredisa", "engine-noredisb");
 
-        var state = await OpenAIClient.GetJsonAsync(coordinator.Client, "/v1/mesh/engines");
+        var state = await OpenAIClient.GetJsonAsync(coordinator, "/v1/mesh/engines");
         var system = $"System prompt {Guid.NewGuid():N} long enough to fill two whole blocks of sixteen tokens each, at least.";
         JsonObject Ask(string q) => new()
         {
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "system", ["content"] = system }, new JsonObject { ["role"] = "user", ["content"] = q }),
             ["max_tokens"] = 2,
         };
-        using var first = await coordinator.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("one")));
-        using var second = await coordinator.Client.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("two")));
+        using var first = await coordinator.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("one")));
+        using var second = await coordinator.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask("two")));
         var secondBody = JsonNode.Parse(await second.Content.ReadAsStringAsync())!;
 
         Assert.Equal("embedded", (string?)state["prefix_index"]);

@@ -6,7 +6,7 @@ namespace Mesh.Tests.Dashboard;
 [Collection(SharedDashboard.Name)]
 public sealed class DashboardAccessTests(DashboardFixture fixture)
 {
-    private DashboardProcess Dashboard => fixture.Dashboard;
+    private TestDashboard Dashboard => fixture.Dashboard;
 
     [Fact]
     public async Task Pages_without_the_login_cookie_redirect_to_the_login_page_and_the_api_answers_401()

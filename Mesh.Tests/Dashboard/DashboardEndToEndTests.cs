@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Mesh.Contracts.Telemetry;
-using Mesh.Hosting.Networking;
 using Mesh.Tests.AppHost;
 using Mesh.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -15,23 +14,9 @@ namespace Mesh.Tests.Dashboard;
 /// request through the coordinator, finds its trace with the seven stages, and watches routing_cache_hit move on the
 /// metrics page and on the mesh page. Screenshots are saved under the test output's TestResults/screenshots.
 /// </summary>
-public sealed partial class DashboardEndToEndTests(DashboardEndToEndTests.Fixture mesh) : IClassFixture<DashboardEndToEndTests.Fixture>
+[Collection(MeshWithDashboard.Name)]
+public sealed partial class DashboardEndToEndTests(MeshWithDashboard.Fixture mesh)
 {
-    public sealed class Fixture : MeshAppFixture
-    {
-        protected override string[] Arguments =>
-        [
-            "--Mesh:Engines:Model=tiny",
-            "--Mesh:Engines:Replicas=2",
-            "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
-            "--Mesh:Coordinator:Port=0",
-            "--Mesh:Dashboard=true",
-            $"--Dashboard:UiPort={PortAllocator.Next()}",
-            $"--Dashboard:OtlpGrpcPort={PortAllocator.Next()}",
-            $"--Dashboard:OtlpHttpPort={PortAllocator.Next()}",
-        ];
-    }
-
     private static JsonObject Ask(string system, string question) => new()
     {
         ["messages"] = new JsonArray(

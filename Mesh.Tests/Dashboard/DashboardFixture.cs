@@ -3,13 +3,13 @@ namespace Mesh.Tests.Dashboard;
 /// <summary>One secured dashboard shared by the tests of a class (they run one after another, so they can compare its statistics).</summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
-    public DashboardProcess Dashboard { get; private set; } = default!;
+    public TestDashboard Dashboard { get; private set; } = default!;
 
     public HttpClient Api { get; private set; } = default!;
 
     public async ValueTask InitializeAsync()
     {
-        Dashboard = await DashboardProcess.StartAsync();
+        Dashboard = await TestDashboard.StartAsync();
         Api = await Dashboard.CreateLoggedInClientAsync();
     }
 

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text;
+using Mesh.Hosting.ApplicationModel;
 using Mesh.Hosting.Networking;
+using Mesh.Hosting.Orchestration;
+using Mesh.Hosting.Testing;
+using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Dashboard;
 
@@ -10,8 +14,8 @@ public sealed class DashboardStartupTests
     [Fact]
     public async Task Without_a_token_or_an_explicit_opt_out_it_refuses_to_start_and_says_why()
     {
-        var environment = DashboardProcess.Environment(PortAllocator.Next(), PortAllocator.Next(), PortAllocator.Next());
-        var (exitCode, output) = await DashboardProcess.RunExpectingExitAsync(environment, TimeSpan.FromSeconds(30));
+        var environment = TestDashboard.Environment(PortAllocator.Next(), PortAllocator.Next());
+        var (exitCode, output) = await RunExpectingExitAsync(builder => TestDashboard.AddDashboard(builder, environment));
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("DASHBOARD__FRONTEND__BROWSERTOKEN", output, StringComparison.Ordinal);
@@ -24,16 +28,24 @@ public sealed class DashboardStartupTests
     public async Task Two_endpoints_on_one_port_are_refused()
     {
         var port = PortAllocator.Next();
-        var environment = DashboardProcess.Environment(port, PortAllocator.Next(), port, "token", "key");
-        var (exitCode, output) = await DashboardProcess.RunExpectingExitAsync(environment, TimeSpan.FromSeconds(30));
+        var environment = TestDashboard.Environment(PortAllocator.Next(), port, "token", "key");
+        var (exitCode, output) = await RunExpectingExitAsync(builder => TestDashboard.AddDashboard(builder, environment).WithHttpEndpoint(port));
         Assert.NotEqual(0, exitCode);
         Assert.Contains($"Port {port} is used by more than one endpoint", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a dashboard that is expected to refuse to start; returns its exit code and console.</summary>
+    private static async Task<(int ExitCode, string Output)> RunExpectingExitAsync(Action<IDistributedApplicationBuilder> model)
+    {
+        await using var app = await TestApp.LaunchAsync(model);
+        var dashboard = (await app.App.WaitForResourceAsync(TestDashboard.Name, ResourceState.FailedToStart, TimeSpan.FromSeconds(30)))[0];
+        return (dashboard.ExitCode!.Value, dashboard.Logs.Tail(100));
     }
 
     [Fact]
     public async Task Aspire_unsecured_mode_opens_the_ui_and_otlp_to_anyone()
     {
-        await using var dashboard = await DashboardProcess.StartAsync(secured: false, new Dictionary<string, string>
+        await using var dashboard = await TestDashboard.StartAsync(secured: false, new Dictionary<string, string>
         {
             ["DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "true",
         });
@@ -50,6 +62,6 @@ public sealed class DashboardStartupTests
             Encoding.UTF8, "application/json");
         using var export = await otlp.PostAsync(new Uri(dashboard.OtlpHttpUrl, "/v1/logs"), content);
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
-        await DashboardProcess.WaitForJsonAsync(client, "/api/telemetry/logs?resource=anon", json => json.GetProperty("records").GetArrayLength() == 1);
+        await TestDashboard.WaitForJsonAsync(client, "/api/telemetry/logs?resource=anon", json => json.GetProperty("records").GetArrayLength() == 1);
     }
 }

@@ -8,7 +8,7 @@ public sealed class LoginThrottleTests
     [Fact]
     public async Task After_ten_wrong_tokens_an_address_is_answered_429_until_the_minute_is_over()
     {
-        await using var dashboard = await DashboardProcess.StartAsync();
+        await using var dashboard = await TestDashboard.StartAsync();
         using var client = dashboard.CreateClient(new CookieContainer());
         for (var attempt = 0; attempt < 10; attempt++)
         {

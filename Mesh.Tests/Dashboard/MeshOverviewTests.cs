@@ -28,7 +28,7 @@ public sealed class MeshOverviewTests(MeshDashboardFixture fixture)
             }
         }
 
-        var overview = await DashboardProcess.WaitForJsonAsync(fixture.Api, "/api/mesh?requests=50", json =>
+        var overview = await TestDashboard.WaitForJsonAsync(fixture.Api, "/api/mesh?requests=50", json =>
             json.GetProperty("requests").EnumerateArray().Any(r => r.GetProperty("requestId").GetString() == requestId)
             && json.GetProperty("engines").EnumerateArray().Any(e => e.GetProperty("name").GetString() == MeshScenario.ChosenEngine && e.TryGetProperty("kvBlocksTotal", out _))
             && json.GetProperty("decisions").GetArrayLength() > 0);
@@ -80,12 +80,20 @@ public sealed class MeshOverviewTests(MeshDashboardFixture fixture)
     [Fact]
     public async Task Resources_come_from_the_resource_service_with_its_key()
     {
-        var state = await DashboardProcess.WaitForJsonAsync(fixture.Api, "/api/resources", json => json.GetProperty("resources").GetArrayLength() == 3);
+        var instances = fixture.Dashboard.App.App.Instances.Count;
+        var state = await TestDashboard.WaitForJsonAsync(fixture.Api, "/api/resources", json =>
+            json.GetProperty("resources").GetArrayLength() == instances
+            && json.GetProperty("resources").EnumerateArray().Any(r => r.GetProperty("name").GetString() == fixture.RestartedReplica && r.GetProperty("restarts").GetInt32() > 0));
+        Assert.Equal(3, instances); // two replicas and the dashboard itself
         Assert.True(state.GetProperty("configured").GetBoolean());
         Assert.False(state.TryGetProperty("error", out _));
-        var engine = state.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == MeshScenario.ChosenEngine);
-        Assert.Equal("engine", engine.GetProperty("resource").GetString());
-        Assert.Equal(1, engine.GetProperty("restarts").GetInt32());
-        Assert.Equal(0, fixture.ResourceService.UnauthorizedRequests);
+        var replica = state.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == fixture.RestartedReplica);
+        Assert.Equal(MeshDashboardFixture.Ticker, replica.GetProperty("resource").GetString());
+        Assert.Equal(1, replica.GetProperty("restarts").GetInt32());
+
+        // The dashboard got them with the key: without it, the resource service answers nothing.
+        using var anonymous = new HttpClient();
+        using var refused = await anonymous.GetAsync(new Uri(fixture.ResourceServiceUrl, "/resources"));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
     }
 }

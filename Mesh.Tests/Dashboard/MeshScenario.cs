@@ -35,7 +35,7 @@ public sealed class MeshScenario : IDisposable
     private readonly Histogram<double> _latency;
     private readonly Histogram<double> _routingLatency;
 
-    public MeshScenario(DashboardProcess dashboard, OtlpExportProtocol protocol = OtlpExportProtocol.Grpc)
+    public MeshScenario(TestDashboard dashboard, OtlpExportProtocol protocol = OtlpExportProtocol.Grpc)
     {
         Coordinator = new OtlpTelemetrySender(dashboard, protocol, "coordinator", CoordinatorInstance, _coordinatorSource.Name, _coordinatorMeter.Name);
         Engine = new OtlpTelemetrySender(dashboard, protocol, "engine", ChosenEngine, _engineSource.Name, _engineMeter.Name);

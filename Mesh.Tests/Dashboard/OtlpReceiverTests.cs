@@ -14,7 +14,7 @@ namespace Mesh.Tests.Dashboard;
 [Collection(SharedDashboard.Name)]
 public sealed class OtlpReceiverTests(DashboardFixture fixture)
 {
-    private DashboardProcess Dashboard => fixture.Dashboard;
+    private TestDashboard Dashboard => fixture.Dashboard;
 
     private HttpClient Api => fixture.Api;
 
@@ -47,7 +47,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         }
 
         // The resource shows as its replica name: service.name worker, service.instance.id worker-... gives worker-...
-        var trace = await DashboardProcess.WaitForJsonAsync(Api, $"/api/telemetry/traces/{traceId}",
+        var trace = await TestDashboard.WaitForJsonAsync(Api, $"/api/telemetry/traces/{traceId}",
             json => json.GetProperty("spans").GetArrayLength() == 4);
         var summary = trace.GetProperty("summary");
         Assert.Equal("work", summary.GetProperty("name").GetString());
@@ -59,7 +59,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         Assert.Equal("1", child.GetProperty("attributes").GetProperty("test.index").GetString());
         Assert.Equal("checkpoint", child.GetProperty("events")[0].GetProperty("name").GetString());
 
-        var logs = await DashboardProcess.WaitForJsonAsync(Api, $"/api/telemetry/logs?resource={instance}",
+        var logs = await TestDashboard.WaitForJsonAsync(Api, $"/api/telemetry/logs?resource={instance}",
             json => json.GetProperty("records").GetArrayLength() > 0);
         var record = logs.GetProperty("records")[0];
         Assert.Equal($"Processed 3 items over {protocol}", record.GetProperty("message").GetString());
@@ -67,7 +67,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         Assert.Equal("Test.Category", record.GetProperty("scope").GetString());
         Assert.Equal(32, record.GetProperty("traceId").GetString()!.Length);
 
-        var counter = await DashboardProcess.WaitForJsonAsync(Api, $"/api/telemetry/metrics/series?resource={instance}&instrument=test_requests",
+        var counter = await TestDashboard.WaitForJsonAsync(Api, $"/api/telemetry/metrics/series?resource={instance}&instrument=test_requests",
             json => json.GetProperty("series").GetArrayLength() == 2);
         Assert.Equal("Counter", counter.GetProperty("instrument").GetProperty("kind").GetString());
         Assert.Equal("Cumulative", counter.GetProperty("instrument").GetProperty("temporality").GetString());
@@ -75,7 +75,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         Assert.Equal(5, routeA.GetProperty("points")[0].GetProperty("value").GetDouble());
         Assert.Equal(["a", "b"], counter.GetProperty("dimensions").GetProperty("route").EnumerateArray().Select(v => v.GetString()));
 
-        var histogram = await DashboardProcess.WaitForJsonAsync(Api, $"/api/telemetry/metrics/series?resource={instance}&instrument=test_duration",
+        var histogram = await TestDashboard.WaitForJsonAsync(Api, $"/api/telemetry/metrics/series?resource={instance}&instrument=test_duration",
             json => json.GetProperty("series").GetArrayLength() == 1);
         var point = histogram.GetProperty("series")[0].GetProperty("points")[0];
         Assert.Equal("Histogram", histogram.GetProperty("instrument").GetProperty("kind").GetString());
@@ -127,7 +127,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
             Assert.False(answer.RootElement.TryGetProperty("partialSuccess", out _), "Everything should have been accepted.");
         }
 
-        var trace = await DashboardProcess.WaitForJsonAsync(Api, $"/api/telemetry/traces/{traceId}", json => json.GetProperty("spans").GetArrayLength() == 2);
+        var trace = await TestDashboard.WaitForJsonAsync(Api, $"/api/telemetry/traces/{traceId}", json => json.GetProperty("spans").GetArrayLength() == 2);
         Assert.Equal("engine-jsonabcd", trace.GetProperty("summary").GetProperty("rootResource").GetString());
         Assert.Equal(1, trace.GetProperty("summary").GetProperty("errorCount").GetInt32());
         var root = trace.GetProperty("spans")[0];
@@ -141,16 +141,16 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         Assert.Equal(rootSpanId, childSpan.GetProperty("parentSpanId").GetString());
         Assert.Equal("3", childSpan.GetProperty("events")[0].GetProperty("attributes").GetProperty("n").GetString());
 
-        var logPage = await DashboardProcess.WaitForJsonAsync(Api, $"/api/telemetry/logs?traceId={traceId}", json => json.GetProperty("records").GetArrayLength() == 1);
+        var logPage = await TestDashboard.WaitForJsonAsync(Api, $"/api/telemetry/logs?traceId={traceId}", json => json.GetProperty("records").GetArrayLength() == 1);
         var log = logPage.GetProperty("records")[0];
         Assert.Equal("json log line", log.GetProperty("message").GetString());
         Assert.Equal("Error", log.GetProperty("severity").GetString());
         Assert.Equal(rootSpanId, log.GetProperty("spanId").GetString());
 
-        var gauge = await DashboardProcess.WaitForJsonAsync(Api, "/api/telemetry/metrics/series?resource=engine-jsonabcd&instrument=json_queue_depth",
+        var gauge = await TestDashboard.WaitForJsonAsync(Api, "/api/telemetry/metrics/series?resource=engine-jsonabcd&instrument=json_queue_depth",
             json => json.GetProperty("series").GetArrayLength() == 1);
         Assert.Equal(7, gauge.GetProperty("series")[0].GetProperty("points")[0].GetProperty("value").GetDouble());
-        var sum = await DashboardProcess.WaitForJsonAsync(Api, "/api/telemetry/metrics/series?resource=engine-jsonabcd&instrument=json_handled",
+        var sum = await TestDashboard.WaitForJsonAsync(Api, "/api/telemetry/metrics/series?resource=engine-jsonabcd&instrument=json_handled",
             json => json.GetProperty("series").GetArrayLength() == 1);
         Assert.Equal(41.5, sum.GetProperty("series")[0].GetProperty("points")[0].GetProperty("value").GetDouble());
     }
@@ -171,7 +171,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
         request.Headers.Add(DashboardHeaders.OtlpApiKey, Dashboard.ApiKey);
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var logs = await DashboardProcess.WaitForJsonAsync(Api, "/api/telemetry/logs?resource=zipped", json => json.GetProperty("records").GetArrayLength() == 1);
+        var logs = await TestDashboard.WaitForJsonAsync(Api, "/api/telemetry/logs?resource=zipped", json => json.GetProperty("records").GetArrayLength() == 1);
         Assert.Equal("compressed hello", logs.GetProperty("records")[0].GetProperty("message").GetString());
 
         using var corrupt = new HttpRequestMessage(HttpMethod.Post, new Uri(Dashboard.OtlpHttpUrl, "/v1/logs")) { Content = new ByteArrayContent([0x1f, 0x8b, 0x08, 0x00, 0x42, 0x42]) };
@@ -313,7 +313,7 @@ public sealed class OtlpReceiverTests(DashboardFixture fixture)
     }
 
     private async Task<JsonElement> StatisticsAsync() =>
-        await DashboardProcess.WaitForJsonAsync(Api, "/api/telemetry/stats", _ => true);
+        await TestDashboard.WaitForJsonAsync(Api, "/api/telemetry/stats", _ => true);
 
     private static string RandomHex(int bytes) => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes));
 }

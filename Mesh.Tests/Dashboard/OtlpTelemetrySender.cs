@@ -21,7 +21,7 @@ public sealed class OtlpTelemetrySender : IDisposable
     private readonly ILoggerFactory _logging;
     private bool _disposed;
 
-    public OtlpTelemetrySender(DashboardProcess dashboard, OtlpExportProtocol protocol, string serviceName, string instanceId,
+    public OtlpTelemetrySender(TestDashboard dashboard, OtlpExportProtocol protocol, string serviceName, string instanceId,
         string activitySource, string meter, string? apiKey = null)
     {
         var key = apiKey ?? dashboard.ApiKey;

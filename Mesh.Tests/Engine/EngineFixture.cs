@@ -1,26 +1,16 @@
+using Mesh.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Engine;
 
-/// <summary>One real engine process on the tiny model, shared by a test class.</summary>
-public class EngineFixture : IAsyncLifetime
+/// <summary>One real engine process on the tiny model, without Redis, shared by a test class.</summary>
+public class EngineFixture : TestAppFixture
 {
-    private ServiceProcess? _engine;
+    private const string Name = "engine";
 
     protected virtual string[] Arguments => ["--Engine:Model=tiny"];
 
-    public ServiceProcess Engine => _engine ?? throw new InvalidOperationException("Not started.");
+    public HttpClient Client => App.Client(Name);
 
-    public HttpClient Client => Engine.Client;
-
-    public async ValueTask InitializeAsync() => _engine = await ServiceProcess.StartAsync("Mesh.Engine", Arguments);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_engine is not null)
-        {
-            await _engine.DisposeAsync();
-        }
-        GC.SuppressFinalize(this);
-    }
+    protected override void Define(IDistributedApplicationBuilder builder) => builder.AddService(Name, "Mesh.Engine", Arguments);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Registry;
+using Mesh.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Engine;
@@ -10,34 +11,27 @@ public sealed class EngineHeartbeatTests
     [Fact]
     public async Task The_heartbeat_appears_in_Redis_renews_its_epoch_on_cache_reset_and_disappears_on_shutdown()
     {
-        await using var redis = await RedisServer.StartAsync();
-        var engine = await ServiceProcess.StartAsync("Mesh.Engine",
-            ["--Engine:Model=tiny", "--Engine:Id=engine-hbtestaa", "--Engine:HeartbeatInterval=00:00:00.200", "--Engine:Tier=cloud"],
-            new Dictionary<string, string> { ["ConnectionStrings__redis"] = redis.ConnectionString });
-        try
-        {
-            var key = RedisKeys.Engine("engine-hbtestaa");
-            var beat = await WaitForAsync(async () => await redis.Database.StringGetAsync(key) is { HasValue: true } v ? JsonNode.Parse(v.ToString()) : null);
-            var ttl = await redis.Database.KeyTimeToLiveAsync(key);
+        await using var app = await TestApp.StartAsync(builder =>
+            builder.AddMeshEngine("engine-hbtestaa", builder.AddRedis("redis"), tier: "cloud"));
+        var redis = await app.RedisDatabaseAsync();
+        var engine = app.Instance("engine-hbtestaa");
+        var key = RedisKeys.Engine("engine-hbtestaa");
+        var beat = await WaitForAsync(async () => await redis.StringGetAsync(key) is { HasValue: true } v ? JsonNode.Parse(v.ToString()) : null);
+        var ttl = await redis.KeyTimeToLiveAsync(key);
 
-            Assert.Equal("cloud", (string?)beat["tier"]);
-            Assert.Equal("mesh-tiny", (string?)beat["model"]);
-            Assert.Equal(engine.BaseUrl.ToString().TrimEnd('/'), ((string?)beat["url"])!.TrimEnd('/'));
-            Assert.True(ttl is { } t && t <= TimeSpan.FromMilliseconds(600) && t > TimeSpan.Zero, $"TTL {ttl}");
+        Assert.Equal("cloud", (string?)beat["tier"]);
+        Assert.Equal("mesh-tiny", (string?)beat["model"]);
+        Assert.Equal(engine.Url!.ToString().TrimEnd('/'), ((string?)beat["url"])!.TrimEnd('/'));
+        Assert.True(ttl is { } t && t <= TimeSpan.FromMilliseconds(600) && t > TimeSpan.Zero, $"TTL {ttl}");
 
-            var epoch = (long)beat["epoch"]!;
-            await engine.Client.PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
-            var renewed = await WaitForAsync(async () =>
-                JsonNode.Parse((await redis.Database.StringGetAsync(key)).ToString()) is { } b && (long)b["epoch"]! > epoch ? b : null);
-            Assert.True((long)renewed["epoch"]! > epoch);
+        var epoch = (long)beat["epoch"]!;
+        await app.Client(engine.Name).PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
+        var renewed = await WaitForAsync(async () =>
+            JsonNode.Parse((await redis.StringGetAsync(key)).ToString()) is { } b && (long)b["epoch"]! > epoch ? b : null);
+        Assert.True((long)renewed["epoch"]! > epoch);
 
-            await engine.Process.StopAsync(TimeSpan.FromSeconds(10));
-            Assert.False(await redis.Database.KeyExistsAsync(key), "the key outlived a graceful shutdown");
-        }
-        finally
-        {
-            await engine.DisposeAsync();
-        }
+        await engine.Process!.StopAsync(TimeSpan.FromSeconds(10));
+        Assert.False(await redis.KeyExistsAsync(key), "the key outlived a graceful shutdown");
     }
 
     private static async Task<JsonNode> WaitForAsync(Func<Task<JsonNode?>> probe) =>

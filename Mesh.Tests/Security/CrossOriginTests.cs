@@ -12,21 +12,9 @@ namespace Mesh.Tests.Security;
 /// default): a plain-text "simple" POST reaches the coordinator but runs nothing (415), and a JSON POST needs a CORS
 /// preflight that the coordinator does not grant, so the browser never sends it.
 /// </summary>
-public sealed class CrossOriginTests(CrossOriginTests.Fixture mesh) : IClassFixture<CrossOriginTests.Fixture>
+[Collection(SharedMesh.Name)]
+public sealed class CrossOriginTests(MeshAppFixture mesh)
 {
-    public sealed class Fixture : MeshAppFixture
-    {
-        protected override string[] Arguments =>
-        [
-            "--Mesh:Engines:Model=tiny",
-            "--Mesh:Engines:Replicas=1",
-            "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
-            "--Mesh:Coordinator:Port=0",
-            "--Mesh:Cloud:Enabled=false",
-            "--Mesh:Dashboard=false",
-        ];
-    }
-
     /// <summary>Serves one HTML page from another origin (another port on loopback).</summary>
     private sealed class OtherSite : IDisposable
     {

@@ -17,22 +17,10 @@ namespace Mesh.Tests.Security;
 /// OpenAI-shaped error (never a 5xx, never a hang), no client mistake may count against an engine or as the server's
 /// own failure, and the service must serve normally afterwards.
 /// </summary>
-public sealed class MalformedRequestFuzzTests(MalformedRequestFuzzTests.Fixture mesh) : IClassFixture<MalformedRequestFuzzTests.Fixture>
+[Collection(SharedMesh.Name)]
+public sealed class MalformedRequestFuzzTests(MeshAppFixture mesh)
 {
     public const int BodiesPerEndpoint = 2000;
-
-    public sealed class Fixture : MeshAppFixture
-    {
-        protected override string[] Arguments =>
-        [
-            "--Mesh:Engines:Model=tiny",
-            "--Mesh:Engines:Replicas=1",
-            "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
-            "--Mesh:Coordinator:Port=0",
-            "--Mesh:Cloud:Enabled=false",
-            "--Mesh:Dashboard=false",
-        ];
-    }
 
     private sealed record Case(string Kind, HttpMethod Method, string ContentType, byte[] Body);
 

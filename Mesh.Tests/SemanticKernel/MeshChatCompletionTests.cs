@@ -7,20 +7,9 @@ using Microsoft.SemanticKernel.ChatCompletion;
 namespace Mesh.Tests.SemanticKernel;
 
 /// <summary>The Semantic Kernel extension against a real coordinator: the routing hints reach it, its report comes back, its errors surface as SK's.</summary>
-public sealed class MeshChatCompletionTests(MeshChatCompletionTests.Fixture mesh) : IClassFixture<MeshChatCompletionTests.Fixture>
+[Collection(SharedMesh.Name)]
+public sealed class MeshChatCompletionTests(MeshAppFixture mesh)
 {
-    public sealed class Fixture : MeshAppFixture
-    {
-        protected override string[] Arguments =>
-        [
-            "--Mesh:Engines:Model=tiny",
-            "--Mesh:Engines:Replicas=2",
-            "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
-            "--Mesh:Coordinator:Port=0",
-            "--Mesh:Dashboard=false",
-        ];
-    }
-
     private IChatCompletionService Chat(out Kernel kernel)
     {
         kernel = Kernel.CreateBuilder().AddMeshChatCompletion(mesh.Coordinator.BaseAddress!, "mesh-tiny").Build();
