@@ -8,7 +8,8 @@ public static class RedisClusterBuilderExtensions
 {
     /// <summary>
     /// Adds <paramref name="nodes"/> <c>redis-server --cluster-enabled yes</c> nodes, named <c>&lt;name&gt;-0</c>...,
-    /// loopback only, no persistence, one generated password. They start as separate servers: call
+    /// loopback only, no persistence, one generated password, <c>cluster-require-full-coverage no</c>, restarted when
+    /// they exit. They start as separate servers: call
     /// <see cref="RedisCluster.CreateAsync"/> once the app has started to join them.
     /// </summary>
     public static RedisCluster AddRedisCluster(this IDistributedApplicationBuilder builder, string name, int nodes = 3)
@@ -24,7 +25,11 @@ public static class RedisClusterBuilderExtensions
             builder.AddExecutable($"{name}-{i}", server, directory,
                 "--port", port, "--bind", "127.0.0.1", "--requirepass", password, "--masterauth", password,
                 "--save", string.Empty, "--appendonly", "no",
-                "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "5000");
+                "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "5000",
+                // A node away costs only its own slots; the others keep answering.
+                "--cluster-require-full-coverage", "no")
+                // A killed node comes back on its port with its cluster file, so it takes its slots back.
+                .WithRestartPolicy(RestartPolicy.WithBackoff);
         }
         return new RedisCluster(name, ports, password, directory);
     }

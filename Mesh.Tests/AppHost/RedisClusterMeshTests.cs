@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Registry;
 using Mesh.Contracts.Telemetry;
@@ -15,9 +14,9 @@ public sealed class RedisClusterMeshTests(RedisClusterMeshTests.Fixture mesh) : 
 {
     public sealed class Fixture : MeshAppFixture
     {
-        public RedisCluster Cluster { get; private set; } = null!;
+        public RedisClusterFixture Cluster { get; } = new();
 
-        protected override async ValueTask OnStartingAsync() => Cluster = await RedisCluster.StartAsync();
+        protected override async ValueTask OnStartingAsync() => await Cluster.InitializeAsync();
 
         protected override string[] Arguments =>
         [
@@ -27,7 +26,7 @@ public sealed class RedisClusterMeshTests(RedisClusterMeshTests.Fixture mesh) : 
             "--Mesh:Coordinator:Port=0",
             "--Mesh:Cloud:Enabled=false",
             "--Mesh:Dashboard=false",
-            $"--Mesh:Redis:ConnectionString={Cluster.ConnectionString}",
+            $"--Mesh:Redis:ConnectionString={Cluster.Cluster.ConnectionString}",
         ];
 
         protected override async ValueTask OnDisposingAsync() => await Cluster.DisposeAsync();
@@ -75,27 +74,30 @@ public sealed class RedisClusterMeshTests(RedisClusterMeshTests.Fixture mesh) : 
     {
         var engines = await OpenAIClient.GetJsonAsync(mesh.Coordinator, "/v1/mesh/engines");
         var engine = engines["engines"]!.AsArray()[0]!;
-        var slotKey = RedisKeys.PrefixIndex((string)engine["model"]!, (string)engine["id"]!, (long)engine["epoch"]!);
-        var endpoint = (IPEndPoint)mesh.Cluster.Connection.GetServers().First(s => s.IsConnected).ClusterConfiguration!.GetBySlot(slotKey)!.EndPoint!;
-        var node = mesh.Cluster.Ports.ToList().IndexOf(endpoint.Port);
+        var node = mesh.Cluster.NodeOf(RedisKeys.PrefixIndex((string)engine["model"]!, (string)engine["id"]!, (long)engine["epoch"]!));
+        var restarts = mesh.Cluster.Restarts(node);
+        var system = NewSystem();
+        await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", Ask(system, "before"));
+        var known = await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", Ask(system, "before, again"));
+        Assert.Equal("prefix_hit", known.Headers[MeshHeaders.Reason]);
 
         await mesh.Cluster.KillNodeAsync(node);
-        try
+        // While the node is away and as it comes back, every request is served (routed by load where the index
+        // cannot answer), and no engine leaves the registry.
+        for (var i = 0; i < 3; i++)
         {
-            // The model's prefix sets are gone with their node: every request is still served, routed by load.
-            for (var i = 0; i < 3; i++)
-            {
-                var (_, second) = await RepeatAsync();
-                Assert.NotEqual("prefix_hit", second.Headers[MeshHeaders.Reason]);
-            }
-            var state = await OpenAIClient.GetJsonAsync(mesh.Coordinator, "/v1/mesh/engines");
-            Assert.Equal(2, (int)state["active_engines"]!);
+            await RepeatAsync();
         }
-        finally
-        {
-            await mesh.Cluster.RestartNodeAsync(node);
-        }
+        await mesh.Cluster.WaitForNodeBackAsync(node, restarts);
+        var state = await OpenAIClient.GetJsonAsync(mesh.Coordinator, "/v1/mesh/engines");
+        Assert.Equal(2, (int)state["active_engines"]!);
 
+        // The node came back empty: the prefix it indexed is no longer known, so it is routed by load.
+        var forgotten = await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", Ask(system, "after"));
+        Assert.Equal(200, forgotten.StatusCode);
+        Assert.NotEqual("prefix_hit", forgotten.Headers[MeshHeaders.Reason]);
+
+        // And the index fills again.
         await Eventually.MatchAsync(async () => (await RepeatAsync()).Second.Headers[MeshHeaders.Reason], reason => reason == "prefix_hit",
             reason => $"the repeated prefix was routed for '{reason}'");
     });

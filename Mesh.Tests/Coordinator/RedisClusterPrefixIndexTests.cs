@@ -1,4 +1,3 @@
-using System.Net;
 using Mesh.Contracts.Registry;
 using Mesh.Coordinator.PrefixIndex;
 using Mesh.Tests.Infrastructure;
@@ -11,32 +10,20 @@ namespace Mesh.Tests.Coordinator;
 /// model share a slot (so a lookup over all its engines stays one script), and a node that dies takes only its own
 /// models' metadata with it, answered as "nothing cached" until it is back.
 /// </summary>
-public sealed class RedisClusterPrefixIndexTests(RedisClusterPrefixIndexTests.ClusterFixture cluster)
-    : PrefixIndexContract, IClassFixture<RedisClusterPrefixIndexTests.ClusterFixture>
+public sealed class RedisClusterPrefixIndexTests(RedisClusterFixture cluster) : PrefixIndexContract, IClassFixture<RedisClusterFixture>
 {
-    public sealed class ClusterFixture : IAsyncLifetime
-    {
-        public RedisCluster Cluster { get; private set; } = null!;
-
-        public async ValueTask InitializeAsync() => Cluster = await RedisCluster.StartAsync();
-
-        public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
-    }
-
     protected override IPrefixIndex CreateIndex() => Index(Time);
 
-    private RedisPrefixIndex Index(TimeProvider time) => new(cluster.Cluster.Connection, time, Ttl, CoordinatorTestDoubles.MeterFactory(),
+    private RedisPrefixIndex Index(TimeProvider time) => new(cluster.Connection, time, Ttl, CoordinatorTestDoubles.MeterFactory(),
         new RedisCircuit(time, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(200)), NullLogger<RedisPrefixIndex>.Instance);
 
     private static EngineInstance Engine(string model) => new("engine-" + Guid.NewGuid().ToString("N")[..8], 1, 64, model);
 
-    private EndPoint NodeOf(string key) =>
-        cluster.Cluster.Connection.GetServers().First(s => s.IsConnected).ClusterConfiguration!.GetBySlot(key)!.EndPoint!;
 
     [Fact]
     public void Every_key_of_one_model_is_in_one_slot_and_models_spread_over_the_nodes()
     {
-        var connection = cluster.Cluster.Connection;
+        var connection = cluster.Connection;
         var slots = Enumerable.Range(0, 8)
             .SelectMany(e => new[] { RedisKeys.PrefixIndex("mesh-small", $"engine-{e}", e + 1), RedisKeys.PendingPrefill("mesh-small", $"engine-{e}", 7) })
             .Select(key => connection.HashSlot(key))
@@ -44,7 +31,7 @@ public sealed class RedisClusterPrefixIndexTests(RedisClusterPrefixIndexTests.Cl
             .ToList();
         Assert.Single(slots);
 
-        var nodes = Enumerable.Range(0, 32).Select(m => NodeOf(RedisKeys.PrefixIndex($"model-{m}", "engine-a", 1)).ToString()).Distinct().Count();
+        var nodes = Enumerable.Range(0, 32).Select(m => cluster.NodeOf(RedisKeys.PrefixIndex($"model-{m}", "engine-a", 1))).Distinct().Count();
         Assert.Equal(3, nodes);
     }
 
@@ -56,14 +43,15 @@ public sealed class RedisClusterPrefixIndexTests(RedisClusterPrefixIndexTests.Cl
         // Two models whose slots live on different nodes.
         var models = Enumerable.Range(0, 64).Select(m => $"model-{m}-{Guid.NewGuid():N}").ToList();
         var first = models[0];
-        var second = models.First(m => !NodeOf(RedisKeys.PrefixIndex(m, "x", 1)).Equals(NodeOf(RedisKeys.PrefixIndex(first, "x", 1))));
+        var second = models.First(m => cluster.NodeOf(RedisKeys.PrefixIndex(m, "x", 1)) != cluster.NodeOf(RedisKeys.PrefixIndex(first, "x", 1)));
         var (a, b) = (Engine(first), Engine(second));
         await index.RecordAsync(a, prompt, 0, null, default);
         await index.RecordAsync(b, prompt, 0, null, default);
         Assert.Equal(4, (await index.LookupAsync([a], prompt, default))[0].MatchedBlocks);
 
-        var dead = cluster.Cluster.Ports.ToList().IndexOf(((IPEndPoint)NodeOf(RedisKeys.PrefixIndex(first, a.Id, a.Epoch))).Port);
-        await cluster.Cluster.KillNodeAsync(dead);
+        var dead = cluster.NodeOf(RedisKeys.PrefixIndex(first, a.Id, a.Epoch));
+        var restarts = cluster.Restarts(dead);
+        await cluster.KillNodeAsync(dead);
         try
         {
             // The dead node's model finds nothing (routing goes on by load); the other model is still served by its
@@ -75,7 +63,7 @@ public sealed class RedisClusterPrefixIndexTests(RedisClusterPrefixIndexTests.Cl
         }
         finally
         {
-            await cluster.Cluster.RestartNodeAsync(dead);
+            await cluster.WaitForNodeBackAsync(dead, restarts);
         }
 
         // The node came back empty (no persistence): the next record is found again.

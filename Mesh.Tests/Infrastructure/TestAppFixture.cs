@@ -21,12 +21,22 @@ public abstract class TestAppFixture : IAsyncLifetime
         await OnStartedAsync();
     }
 
+    /// <summary>What the fixture releases before the app stops.</summary>
+    protected virtual ValueTask OnDisposingAsync() => ValueTask.CompletedTask;
+
+    /// <summary>What the fixture cleans up once the app's processes are gone (their files, say).</summary>
+    protected virtual void OnStopped()
+    {
+    }
+
     public async ValueTask DisposeAsync()
     {
+        await OnDisposingAsync();
         if (_app is not null)
         {
             await _app.DisposeAsync();
         }
+        OnStopped();
         GC.SuppressFinalize(this);
     }
 }

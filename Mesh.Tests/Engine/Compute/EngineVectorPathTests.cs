@@ -1,4 +1,5 @@
 using Mesh.Engine.Compute;
+using Mesh.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Engine.Compute;
@@ -10,20 +11,20 @@ namespace Mesh.Tests.Engine.Compute;
 /// </summary>
 public sealed class EngineVectorPathTests
 {
-    private static readonly Dictionary<string, string> NoAvx512 = new()
-    {
-        ["DOTNET_EnableAVX512"] = "0",
-        ["DOTNET_EnableAVX512F"] = "0",
-    };
-
     [Fact]
     public async Task An_engine_without_AVX512_runs_256_bit_kernels_and_generates_the_tokens_of_the_default_engine()
     {
-        await using var wide = await ServiceProcess.StartAsync("Mesh.Engine", ["--Engine:Model=tiny", "--Engine:Threads=1"]);
-        await using var narrow = await ServiceProcess.StartAsync("Mesh.Engine", ["--Engine:Model=tiny", "--Engine:Threads=1"], NoAvx512);
+        await using var app = await TestApp.StartAsync(builder =>
+        {
+            builder.AddService("wide", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Threads=1");
+            builder.AddService("narrow", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Threads=1")
+                .WithEnvironment("DOTNET_EnableAVX512", "0")
+                .WithEnvironment("DOTNET_EnableAVX512F", "0");
+        });
+        var (wide, narrow) = (app.Client("wide"), app.Client("narrow"));
 
-        var wideBackend = (string?)(await OpenAIClient.GetJsonAsync(wide.Client, "/v1/engine/state"))["backend"];
-        var narrowBackend = (string?)(await OpenAIClient.GetJsonAsync(narrow.Client, "/v1/engine/state"))["backend"];
+        var wideBackend = (string?)(await OpenAIClient.GetJsonAsync(wide, "/v1/engine/state"))["backend"];
+        var narrowBackend = (string?)(await OpenAIClient.GetJsonAsync(narrow, "/v1/engine/state"))["backend"];
         Assert.Contains("cpu-simd256", narrowBackend, StringComparison.Ordinal);
         Assert.Contains(CpuComputeBackend.WideSupported ? "cpu-simd512" : "cpu-simd256", wideBackend, StringComparison.Ordinal);
 
@@ -31,9 +32,9 @@ public sealed class EngineVectorPathTests
         foreach (var temperature in new[] { 0f, 1f })
         {
             var request = OpenAIClient.Chat(prompt, 64, seed: 3, stream: true, temperature: temperature);
-            var fromWide = await OpenAIClient.StreamAsync(wide.Client, "/v1/chat/completions", request, default, ("x-mesh-token-ids", "1"));
+            var fromWide = await OpenAIClient.StreamAsync(wide, "/v1/chat/completions", request, default, headers: [("x-mesh-token-ids", "1")]);
             request = OpenAIClient.Chat(prompt, 64, seed: 3, stream: true, temperature: temperature);
-            var fromNarrow = await OpenAIClient.StreamAsync(narrow.Client, "/v1/chat/completions", request, default, ("x-mesh-token-ids", "1"));
+            var fromNarrow = await OpenAIClient.StreamAsync(narrow, "/v1/chat/completions", request, default, headers: [("x-mesh-token-ids", "1")]);
 
             Assert.Equal(64, fromWide.TokenIds.Count);
             Assert.Equal(fromWide.TokenIds, fromNarrow.TokenIds);
