@@ -20,6 +20,18 @@ public class MeshAppFixture : IAsyncLifetime
         "--Mesh:Dashboard=false",
     ];
 
+    /// <summary>Two engines on the tiny model, no cloud tier, no dashboard, and a class's own settings after (later ones win).</summary>
+    protected static string[] TwoEngines(params string[] extra) =>
+    [
+        "--Mesh:Engines:Model=tiny",
+        "--Mesh:Engines:Replicas=2",
+        "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
+        "--Mesh:Coordinator:Port=0",
+        "--Mesh:Cloud:Enabled=false",
+        "--Mesh:Dashboard=false",
+        .. extra,
+    ];
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
     public HttpClient Coordinator { get; private set; } = null!;

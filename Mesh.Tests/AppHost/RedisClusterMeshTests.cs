@@ -18,16 +18,7 @@ public sealed class RedisClusterMeshTests(RedisClusterMeshTests.Fixture mesh) : 
 
         protected override async ValueTask OnStartingAsync() => await Cluster.InitializeAsync();
 
-        protected override string[] Arguments =>
-        [
-            "--Mesh:Engines:Model=tiny",
-            "--Mesh:Engines:Replicas=2",
-            "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
-            "--Mesh:Coordinator:Port=0",
-            "--Mesh:Cloud:Enabled=false",
-            "--Mesh:Dashboard=false",
-            $"--Mesh:Redis:ConnectionString={Cluster.Cluster.ConnectionString}",
-        ];
+        protected override string[] Arguments => TwoEngines($"--Mesh:Redis:ConnectionString={Cluster.Cluster.ConnectionString}");
 
         protected override async ValueTask OnDisposingAsync() => await Cluster.DisposeAsync();
     }

@@ -13,15 +13,7 @@ public sealed class RedisOutageTests(RedisOutageTests.Fixture mesh) : IClassFixt
 {
     public sealed class Fixture : MeshAppFixture
     {
-        protected override string[] Arguments =>
-        [
-            "--Mesh:Engines:Model=tiny",
-            "--Mesh:Engines:Replicas=2",
-            "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
-            "--Mesh:Coordinator:Port=0",
-            "--Mesh:Cloud:Enabled=false",
-            "--Mesh:Dashboard=false",
-        ];
+        protected override string[] Arguments => TwoEngines();
     }
 
     private async Task<List<double>> MeasureAsync(int requests)

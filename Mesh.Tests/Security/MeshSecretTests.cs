@@ -18,15 +18,7 @@ public sealed class MeshSecretTests(MeshSecretTests.Fixture mesh) : IClassFixtur
 {
     public sealed class Fixture : MeshAppFixture
     {
-        protected override string[] Arguments =>
-        [
-            "--Mesh:Engines:Model=tiny",
-            "--Mesh:Engines:Replicas=2",
-            "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
-            "--Mesh:Coordinator:Port=0",
-            "--Mesh:Cloud:Enabled=false",
-            "--Mesh:Dashboard=false",
-        ];
+        protected override string[] Arguments => TwoEngines();
 
         public IConnectionMultiplexer Redis { get; private set; } = null!;
 
