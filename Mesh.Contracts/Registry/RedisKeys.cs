@@ -26,6 +26,7 @@ public static class RedisKeys
     public const string EnginePrefix = "mesh:engine:";
     public const string EnginePattern = "mesh:engine:*";
     public const string HeartbeatChannel = "mesh:heartbeats";
+    public const string PrefixIndexPattern = "mesh:prefix:*";
 
     public static string Engine(string engineId) => EnginePrefix + engineId;
 
