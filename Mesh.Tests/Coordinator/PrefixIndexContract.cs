@@ -244,7 +244,7 @@ public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture red
     }
 
     [Fact]
-    public async Task Each_operation_is_one_round_trip_and_an_idle_engines_set_expires_in_Redis()
+    public async Task An_idle_engines_set_expires_in_Redis_a_TTL_after_its_last_update()
     {
         var index = CreateIndex();
         var engine = new EngineInstance("idle-" + Guid.NewGuid().ToString("N")[..6], 1, 16, "mesh-contract");
