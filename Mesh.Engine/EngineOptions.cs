@@ -60,7 +60,15 @@ public sealed class EngineOptions
     [Range(1024, 1L << 30)]
     public long MaxRequestBodyBytes { get; set; } = 1 << 20;
 
-    /// <summary>Compute threads; 0 uses every core.</summary>
+    /// <summary>
+    /// Where the transformer computes: <c>cpu</c>; <c>cuda</c> (the first GPU the process sees, failing at start when
+    /// there is none); <c>auto</c> (CUDA when a device is found, else the CPU, with a log line saying why); or
+    /// <c>ilgpu-cpu</c> (the GPU kernels on ILGPU's CPU accelerator, to check them without a GPU; slow).
+    /// </summary>
+    [RegularExpression("^(cpu|cuda|auto|ilgpu-cpu)$", ErrorMessage = "Engine:Backend must be 'cpu', 'cuda', 'auto' or 'ilgpu-cpu'.")]
+    public string Backend { get; set; } = Compute.ComputeBackends.Auto;
+
+    /// <summary>Compute threads of the CPU backend; 0 uses every core.</summary>
     [Range(0, 1024)]
     public int Threads { get; set; }
 

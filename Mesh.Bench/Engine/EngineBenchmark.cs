@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Mesh.Contracts.Tokenization;
 using Mesh.Engine;
 using Mesh.Engine.Compute;
+using Mesh.Engine.Compute.Gpu;
 using Mesh.Engine.Inference;
 using Mesh.Engine.KvCache;
 using Mesh.Engine.Model;
@@ -21,20 +22,20 @@ public static class EngineBenchmark
 {
     private const int BlockSize = 16;
 
-    public static async Task<int> RunAsync(string size)
+    public static async Task<int> RunAsync(string size, string backend)
     {
         var config = ModelConfig.ForSize(size) ?? throw new ArgumentException($"Unknown size '{size}'.");
         var threads = Environment.ProcessorCount;
-        Console.WriteLine($"Engine benchmark: model '{size}' ({config.ParameterCount / 1e6:F1}M parameters), {threads} threads, {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}");
         var weights = SyntheticWeights.Generate(config, 1);
-        var compute = new CpuComputeBackend(threads);
+        using var compute = ComputeBackends.Create(backend, threads, NullLogger.Instance);
+        Console.WriteLine($"Engine benchmark: model '{size}' ({config.ParameterCount / 1e6:F1}M parameters) on {compute.Name}, {threads} host threads, {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}");
         var sections = new List<Report>();
 
         sections.Add(MeasureGemm(config, compute, threads, size));
 
         var throughput = new Report("Prefill and decode throughput", "phase", "batch", "tokens/s", "ms/step");
         sections.Add(throughput);
-        var storage = new KvCacheStorage(config, 8 * config.ContextWindow / BlockSize + 64, BlockSize);
+        var storage = new KvCacheStorage(compute, config, 8 * config.ContextWindow / BlockSize + 64, BlockSize);
         var runner = new TransformerRunner(weights, compute, storage, maxRows: 2048, maxSampleRows: 16);
         var stepMs = new Dictionary<(string, int), double>();
         foreach (var batch in new[] { 1, 8 })
@@ -67,11 +68,12 @@ public static class EngineBenchmark
     }
 
     /// <summary>The GEMM table alone, for iterating on the kernels (nothing saved).</summary>
-    public static int RunGemmOnly(string size)
+    public static int RunGemmOnly(string size, string backend)
     {
         var config = ModelConfig.ForSize(size) ?? throw new ArgumentException($"Unknown size '{size}'.");
         var threads = Environment.ProcessorCount;
-        MeasureGemm(config, new CpuComputeBackend(threads), threads, size: null);
+        using var compute = ComputeBackends.Create(backend, threads, NullLogger.Instance);
+        MeasureGemm(config, compute, threads, size: null);
         return 0;
     }
 
@@ -80,12 +82,21 @@ public static class EngineBenchmark
     /// this vector path and the table of every path measured so far (runs with and without
     /// <c>DOTNET_EnableAVX512=0</c> fill it in turn).
     /// </summary>
-    private static Report MeasureGemm(ModelConfig config, CpuComputeBackend compute, int threads, string? size)
+    private static Report MeasureGemm(ModelConfig config, IComputeBackend compute, int threads, string? size)
     {
-        Console.WriteLine($"Measuring the FMA peak ({compute.VectorBits}-bit kernels)...");
-        var peak = FmaPeak.MeasureGflops(threads, TimeSpan.FromSeconds(1));
+        Console.WriteLine($"Measuring the FMA peak of {compute.Name}...");
         var gemm = new Report($"Matrix multiplication against the FMA peak ({compute.Name})", "shape (rows x in -> out)", "GFLOP/s", "% of peak");
-        gemm.Note($"FMA peak (all {threads} cores, register-only FMA chains, widest vectors this process runs): {peak:F1} GFLOP/s.");
+        double peak;
+        if (compute is IlgpuComputeBackend gpu)
+        {
+            peak = gpu.MeasureFmaPeakGflops();
+            gemm.Note($"FMA peak (every multiprocessor full of threads running eight independent FMA chains): {peak:F1} GFLOP/s.");
+        }
+        else
+        {
+            peak = FmaPeak.MeasureGflops(threads, TimeSpan.FromSeconds(1));
+            gemm.Note($"FMA peak (all {threads} cores, register-only FMA chains, widest vectors this process runs): {peak:F1} GFLOP/s.");
+        }
         var shapes = new List<GemmShapeResult>();
         foreach (var (rows, k, n, name) in new[]
         {
@@ -108,12 +119,14 @@ public static class EngineBenchmark
         return gemm;
     }
 
-    private static double MeasureMatMul(CpuComputeBackend compute, int rows, int k, int n)
+    private static double MeasureMatMul(IComputeBackend compute, int rows, int k, int n)
     {
-        var x = Filled(rows * k);
+        using var x = compute.Upload(Filled(rows * k));
         var w = compute.Prepare(Filled(n * k), n, k, shareRowMajor: n > 50_000);
-        var y = new float[rows * n];
+        using var y = compute.Allocate(rows * n);
+        var last = new float[1];
         compute.MatMul(x, rows, w, y);
+        compute.Download(y, last);
         // The best of five windows, as the peak is the best of its rounds: other processes on a shared machine
         // only ever slow a window down.
         var best = 0.0;
@@ -125,7 +138,12 @@ public static class EngineBenchmark
             {
                 compute.MatMul(x, rows, w, y);
                 repeats++;
+                if (repeats % 16 == 0)
+                {
+                    compute.Download(y, last); // waits for a device's queue, so the window counts finished work
+                }
             }
+            compute.Download(y, last);
             best = Math.Max(best, 2.0 * rows * k * n * repeats / watch.Elapsed.TotalSeconds / 1e9);
         }
         return best;
@@ -193,12 +211,12 @@ public static class EngineBenchmark
         return (batch * 1000 / stepMs, stepMs);
     }
 
-    private static async Task<(double ColdMs, double WarmMs, int Cached)> TimeToFirstTokenAsync(ModelWeights weights, CpuComputeBackend compute, string size)
+    private static async Task<(double ColdMs, double WarmMs, int Cached)> TimeToFirstTokenAsync(ModelWeights weights, IComputeBackend compute, string size)
     {
         var options = new EngineOptions { Model = size };
         var capacity = 4 * weights.Config.ContextWindow / BlockSize;
         var blocks = new KvBlockManager(capacity, BlockSize);
-        var runner = new TransformerRunner(weights, compute, new KvCacheStorage(weights.Config, capacity, BlockSize), options.MaxBatchTokens, 16);
+        var runner = new TransformerRunner(weights, compute, new KvCacheStorage(compute, weights.Config, capacity, BlockSize), options.MaxBatchTokens, 16);
         var statistics = new EngineStatistics();
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var info = new ModelInfo("mesh-" + size, weights.Config, weights.Source, true, false, runner.Description);

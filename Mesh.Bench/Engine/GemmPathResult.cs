@@ -14,8 +14,13 @@ public sealed record GemmShapeResult(string Shape, double Gflops, double Percent
 /// </summary>
 public sealed record GemmPathResult(string Path, string Backend, double PeakGflops, IReadOnlyList<GemmShapeResult> Shapes)
 {
-    public static string PathName(CpuComputeBackend compute) =>
-        compute.VectorBits == 512 ? "avx512" : Avx2.IsSupported ? "avx2" : "simd256";
+    public static string PathName(IComputeBackend compute) => compute switch
+    {
+        CpuComputeBackend { VectorBits: 512 } => "avx512",
+        CpuComputeBackend => Avx2.IsSupported ? "avx2" : "simd256",
+        Mesh.Engine.Compute.Gpu.IlgpuComputeBackend gpu => $"ilgpu-{gpu.AcceleratorType.ToString().ToLowerInvariant()}",
+        _ => compute.Name,
+    };
 
     /// <summary>Saves this path's figures and returns the path of the combined table.</summary>
     public string Save(string size)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Mesh.Engine.Compute.Cpu;
+using Mesh.Engine.Inference;
 
 namespace Mesh.Engine.Compute;
 
@@ -39,6 +40,82 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
     public int VectorBits => _wide ? 512 : 256;
 
     public int Threads => _threads;
+
+    public IComputeBuffer Upload(float[] values) => new CpuBuffer(values);
+
+    public IComputeBuffer Allocate(long length) => new CpuBuffer(new float[length]);
+
+    public void Download(IComputeBuffer source, Span<float> destination) => Cpu(source).Span(destination.Length).CopyTo(destination);
+
+    public IStepInputs BeginStep(ForwardBatch batch) => new CpuStepInputs(batch);
+
+    public void Embed(IStepInputs step, IComputeBuffer table, int dim, IComputeBuffer x)
+    {
+        var batch = step.Batch;
+        var rows = Cpu(x).Span(batch.Rows * dim);
+        for (var r = 0; r < batch.Rows; r++)
+        {
+            Cpu(table).Data.AsSpan(batch.Tokens[r] * dim, dim).CopyTo(rows.Slice(r * dim, dim));
+        }
+    }
+
+    public void MatMul(IComputeBuffer x, int rows, IWeightMatrix w, IComputeBuffer y) =>
+        MatMul(Cpu(x).Span(rows * w.Inputs), rows, w, Cpu(y).Span(rows * w.Outputs));
+
+    public void RmsNorm(IComputeBuffer x, IComputeBuffer weight, IComputeBuffer y, int rows, int dim, float epsilon) =>
+        RmsNorm(Cpu(x).Span(rows * dim), Cpu(weight).Span(dim), Cpu(y).Span(rows * dim), rows, dim, epsilon);
+
+    public void ApplyRotary(IStepInputs step, IComputeBuffer values, int rowStride, int offset, int heads, int headSize, IComputeBuffer cos, IComputeBuffer sin)
+    {
+        var rows = step.Batch.Rows;
+        fixed (float* pv = Cpu(values).Data, pc = Cpu(cos).Data, ps = Cpu(sin).Data)
+        {
+            Rotate(pv, rows, rowStride, offset, heads, headSize, step.Batch.Positions, pc, ps);
+        }
+    }
+
+    public void StoreKeysAndValues(IStepInputs step, IComputeBuffer qkv, int rowStride, int keyOffset, int valueOffset, KvLayer layer)
+    {
+        var batch = step.Batch;
+        var kvDim = layer.KvDim;
+        var source = Cpu(qkv).Span(batch.Rows * rowStride);
+        var keys = Cpu(layer.Keys).Data.AsSpan();
+        var values = Cpu(layer.Values).Data.AsSpan();
+        for (var r = 0; r < batch.Rows; r++)
+        {
+            if (!batch.WriteKv[r])
+            {
+                continue;
+            }
+            var position = batch.Positions[r];
+            var slot = (int)(((long)batch.BlockTables[r][position / layer.BlockSize] * layer.BlockSize + position % layer.BlockSize) * kvDim);
+            var row = source.Slice(r * rowStride, rowStride);
+            row.Slice(keyOffset, kvDim).CopyTo(keys.Slice(slot, kvDim));
+            row.Slice(valueOffset, kvDim).CopyTo(values.Slice(slot, kvDim));
+        }
+    }
+
+    public void SwiGlu(IComputeBuffer gateUp, int rows, int hidden, IComputeBuffer y) =>
+        SwiGlu(Cpu(gateUp).Span(rows * 2 * hidden), rows, hidden, Cpu(y).Span(rows * hidden));
+
+    public void Add(IComputeBuffer x, IComputeBuffer delta, int length) => Add(Cpu(x).Span(length), Cpu(delta).Span(length));
+
+    public void GatherSampledRows(IStepInputs step, int first, int count, IComputeBuffer x, int dim, IComputeBuffer y)
+    {
+        var source = Cpu(x).Data.AsSpan();
+        var target = Cpu(y).Span(count * dim);
+        for (var i = 0; i < count; i++)
+        {
+            source.Slice(step.Batch.SampleRows[first + i] * dim, dim).CopyTo(target.Slice(i * dim, dim));
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private static CpuBuffer Cpu(IComputeBuffer buffer) =>
+        buffer as CpuBuffer ?? throw new ArgumentException($"{buffer.GetType().Name} is not a CPU buffer.", nameof(buffer));
 
     public IWeightMatrix Prepare(float[] rowMajor, int outputs, int inputs, bool shareRowMajor = false)
     {
@@ -233,15 +310,20 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
         }
         fixed (float* pv = values, pc = table.Cos, ps = table.Sin)
         {
-            for (var r = 0; r < rows; r++)
+            Rotate(pv, rows, rowStride, offset, heads, headSize, positions, pc, ps);
+        }
+    }
+
+    private void Rotate(float* values, int rows, int rowStride, int offset, int heads, int headSize, ReadOnlySpan<int> positions, float* cosTable, float* sinTable)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var cos = cosTable + (long)positions[r] * headSize;
+            var sin = sinTable + (long)positions[r] * headSize;
+            var row = values + (long)r * rowStride + offset;
+            for (var h = 0; h < heads; h++)
             {
-                var cos = pc + (long)positions[r] * headSize;
-                var sin = ps + (long)positions[r] * headSize;
-                var row = pv + (long)r * rowStride + offset;
-                for (var h = 0; h < heads; h++)
-                {
-                    SimdKernels.RotatePairs(row + h * headSize, cos, sin, headSize, _wide);
-                }
+                SimdKernels.RotatePairs(row + h * headSize, cos, sin, headSize, _wide);
             }
         }
     }
@@ -272,23 +354,23 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
 
     public void Attention(in AttentionBatch batch)
     {
-        var rows = batch.Rows;
+        var rows = batch.Step.Batch.Rows;
         var heads = batch.Heads;
         var headSize = batch.HeadSize;
         var kvDim = batch.KvHeads * headSize;
         var group = heads / batch.KvHeads;
-        var blockSize = batch.BlockSize;
+        var blockSize = batch.Cache.BlockSize;
         var queryStride = batch.QueryStride;
         var scale = 1f / MathF.Sqrt(headSize);
-        var tables = batch.BlockTables;
-        var positions = batch.Positions;
+        var tables = batch.Step.Batch.BlockTables;
+        var positions = batch.Step.Batch.Positions;
         var wide = _wide;
         var maxPosition = 0;
         for (var r = 0; r < rows; r++)
         {
             maxPosition = Math.Max(maxPosition, positions[r]);
         }
-        fixed (float* pq = batch.Queries, pk = batch.KeyCache, pv = batch.ValueCache, po = batch.Output)
+        fixed (float* pq = Cpu(batch.Queries).Data, pk = Cpu(batch.Cache.Keys).Data, pv = Cpu(batch.Cache.Values).Data, po = Cpu(batch.Output).Data)
         {
             var qp = (nint)pq;
             var kp = (nint)pk;

@@ -9,53 +9,63 @@ namespace Mesh.Engine.Inference;
 /// paged KV cache. Every row of the batch goes through the same matrix multiplications, whatever mix of
 /// prefill chunks and decode tokens the scheduler put together.
 /// </summary>
-public sealed class TransformerRunner : IModelRunner
+public sealed class TransformerRunner : IModelRunner, IDisposable
 {
-    private readonly ModelWeights _weights;
-    private readonly PreparedLayer[] _layers;
-    private readonly IWeightMatrix _classifier;
     private readonly ModelConfig _config;
     private readonly IComputeBackend _compute;
     private readonly KvCacheStorage _cache;
-    private readonly RotaryTable _rotary;
     private readonly Sampler _sampler;
 
-    // Activations for up to MaxRows rows, allocated once.
-    private readonly float[] _x;
-    private readonly float[] _normed;
-    private readonly float[] _qkv;
-    private readonly float[] _attention;
-    private readonly float[] _projected;
-    private readonly float[] _gateUp;
-    private readonly float[] _hidden;
-    private readonly float[] _final;
+    // Weights and activations for up to MaxRows rows, in the backend's memory, allocated once.
+    private readonly PreparedLayer[] _layers;
+    private readonly IWeightMatrix _classifier;
+    private readonly IComputeBuffer _embedding;
+    private readonly IComputeBuffer _finalNorm;
+    private readonly IComputeBuffer _cos;
+    private readonly IComputeBuffer _sin;
+    private readonly IComputeBuffer _x;
+    private readonly IComputeBuffer _normed;
+    private readonly IComputeBuffer _qkv;
+    private readonly IComputeBuffer _attention;
+    private readonly IComputeBuffer _projected;
+    private readonly IComputeBuffer _gateUp;
+    private readonly IComputeBuffer _hidden;
+    private readonly IComputeBuffer _final;
+    private readonly IComputeBuffer _logitsOnDevice;
+    // The sampled rows' logits on the host, where the sampler reads them.
     private readonly float[] _logits;
     private readonly int _maxSampleRows;
 
     public TransformerRunner(ModelWeights weights, IComputeBackend compute, KvCacheStorage cache, int maxRows, int maxSampleRows)
     {
-        _weights = weights;
         _config = weights.Config;
         _compute = compute;
         _cache = cache;
         _maxSampleRows = maxSampleRows;
-        _rotary = new RotaryTable(_config.ContextWindow, _config.HeadSize, _config.RopeTheta);
+        var rotary = new RotaryTable(_config.ContextWindow, _config.HeadSize, _config.RopeTheta);
         _sampler = new Sampler(_config.VocabSize);
         var dim = _config.Dim;
         _layers = [.. weights.Layers.Select(l => new PreparedLayer(
+            compute.Upload(l.AttentionNorm),
             compute.Prepare(l.QueryKeyValue, QkvWidth, dim),
             compute.Prepare(l.AttentionOutput, dim, dim),
+            compute.Upload(l.FeedForwardNorm),
             compute.Prepare(l.GateUp, 2 * _config.HiddenDim, dim),
             compute.Prepare(l.Down, dim, _config.HiddenDim)))];
         _classifier = compute.Prepare(weights.Classifier, _config.VocabSize, dim, shareRowMajor: true);
-        _x = new float[maxRows * dim];
-        _normed = new float[maxRows * dim];
-        _qkv = new float[maxRows * QkvWidth];
-        _attention = new float[maxRows * dim];
-        _projected = new float[maxRows * dim];
-        _gateUp = new float[maxRows * 2 * _config.HiddenDim];
-        _hidden = new float[maxRows * _config.HiddenDim];
-        _final = new float[maxSampleRows * dim];
+        _embedding = compute.Upload(weights.TokenEmbedding);
+        _finalNorm = compute.Upload(weights.FinalNorm);
+        _cos = compute.Upload(rotary.Cos);
+        _sin = compute.Upload(rotary.Sin);
+        _x = compute.Allocate(maxRows * dim);
+        _normed = compute.Allocate(maxRows * dim);
+        _qkv = compute.Allocate(maxRows * QkvWidth);
+        _attention = compute.Allocate(maxRows * dim);
+        _projected = compute.Allocate(maxRows * dim);
+        _gateUp = compute.Allocate(maxRows * 2 * _config.HiddenDim);
+        _hidden = compute.Allocate(maxRows * _config.HiddenDim);
+        _final = compute.Allocate(maxSampleRows * dim);
+        _logitsOnDevice = compute.Allocate((long)maxSampleRows * _config.VocabSize);
         _logits = new float[(long)maxSampleRows * _config.VocabSize];
     }
 
@@ -70,99 +80,61 @@ public sealed class TransformerRunner : IModelRunner
 
     public void Execute(ForwardBatch batch, Span<int> sampled)
     {
-        var rows = batch.Rows;
-        var dim = _config.Dim;
-        var x = _x.AsSpan(0, rows * dim);
-        for (var r = 0; r < rows; r++)
-        {
-            _weights.TokenEmbedding.AsSpan(batch.Tokens[r] * dim, dim).CopyTo(x.Slice(r * dim, dim));
-        }
+        var step = _compute.BeginStep(batch);
+        _compute.Embed(step, _embedding, _config.Dim, _x);
         for (var l = 0; l < _config.Layers; l++)
         {
-            Layer(l, batch, x);
+            Layer(l, step);
         }
-        Sample(batch, x, sampled);
+        Sample(step, sampled);
     }
 
-    private void Layer(int layer, ForwardBatch batch, Span<float> x)
+    private void Layer(int layer, IStepInputs step)
     {
         var c = _config;
-        var w = _weights.Layers[layer];
         var m = _layers[layer];
-        var rows = batch.Rows;
+        var rows = step.Batch.Rows;
         var dim = c.Dim;
-        var normed = _normed.AsSpan(0, rows * dim);
-        var qkv = _qkv.AsSpan(0, rows * QkvWidth);
-        var projected = _projected.AsSpan(0, rows * dim);
 
-        _compute.RmsNorm(x, w.AttentionNorm, normed, rows, dim, c.NormEpsilon);
-        _compute.MatMul(normed, rows, m.QueryKeyValue, qkv);
-        _compute.ApplyRotary(qkv, rows, QkvWidth, 0, c.Heads, c.HeadSize, batch.Positions, _rotary);
-        _compute.ApplyRotary(qkv, rows, QkvWidth, dim, c.KvHeads, c.HeadSize, batch.Positions, _rotary);
-        StoreKeysAndValues(layer, batch, qkv);
-
-        var attention = _attention.AsSpan(0, rows * dim);
+        _compute.RmsNorm(_x, m.AttentionNorm, _normed, rows, dim, c.NormEpsilon);
+        _compute.MatMul(_normed, rows, m.QueryKeyValue, _qkv);
+        _compute.ApplyRotary(step, _qkv, QkvWidth, 0, c.Heads, c.HeadSize, _cos, _sin);
+        _compute.ApplyRotary(step, _qkv, QkvWidth, dim, c.KvHeads, c.HeadSize, _cos, _sin);
+        _compute.StoreKeysAndValues(step, _qkv, QkvWidth, dim, dim + c.KvDim, _cache.Layers[layer]);
         _compute.Attention(new AttentionBatch
         {
-            Queries = qkv,
+            Step = step,
+            Queries = _qkv,
             QueryStride = QkvWidth,
-            Rows = rows,
-            Positions = batch.Positions,
-            BlockTables = batch.BlockTables,
-            KeyCache = _cache.Keys[layer],
-            ValueCache = _cache.Values[layer],
-            BlockSize = _cache.BlockSize,
+            Cache = _cache.Layers[layer],
             Heads = c.Heads,
             KvHeads = c.KvHeads,
             HeadSize = c.HeadSize,
-            Output = attention,
+            Output = _attention,
         });
-        _compute.MatMul(attention, rows, m.AttentionOutput, projected);
-        _compute.Add(x, projected);
+        _compute.MatMul(_attention, rows, m.AttentionOutput, _projected);
+        _compute.Add(_x, _projected, rows * dim);
 
-        var gateUp = _gateUp.AsSpan(0, rows * 2 * c.HiddenDim);
-        var hidden = _hidden.AsSpan(0, rows * c.HiddenDim);
-        _compute.RmsNorm(x, w.FeedForwardNorm, normed, rows, dim, c.NormEpsilon);
-        _compute.MatMul(normed, rows, m.GateUp, gateUp);
-        _compute.SwiGlu(gateUp, rows, c.HiddenDim, hidden);
-        _compute.MatMul(hidden, rows, m.Down, projected);
-        _compute.Add(x, projected);
+        _compute.RmsNorm(_x, m.FeedForwardNorm, _normed, rows, dim, c.NormEpsilon);
+        _compute.MatMul(_normed, rows, m.GateUp, _gateUp);
+        _compute.SwiGlu(_gateUp, rows, c.HiddenDim, _hidden);
+        _compute.MatMul(_hidden, rows, m.Down, _projected);
+        _compute.Add(_x, _projected, rows * dim);
     }
 
-    private void StoreKeysAndValues(int layer, ForwardBatch batch, ReadOnlySpan<float> qkv)
+    private void Sample(IStepInputs step, Span<int> sampled)
     {
-        var kvDim = _config.KvDim;
-        var keys = _cache.Keys[layer].AsSpan();
-        var values = _cache.Values[layer].AsSpan();
-        for (var r = 0; r < batch.Rows; r++)
-        {
-            if (!batch.WriteKv[r])
-            {
-                continue;
-            }
-            var offset = _cache.Offset(batch.BlockTables[r], batch.Positions[r]);
-            var row = qkv.Slice(r * QkvWidth, QkvWidth);
-            row.Slice(_config.Dim, kvDim).CopyTo(keys.Slice((int)offset, kvDim));
-            row.Slice(_config.Dim + kvDim, kvDim).CopyTo(values.Slice((int)offset, kvDim));
-        }
-    }
-
-    private void Sample(ForwardBatch batch, ReadOnlySpan<float> x, Span<int> sampled)
-    {
+        var batch = step.Batch;
         var dim = _config.Dim;
         var vocab = _config.VocabSize;
         for (var start = 0; start < batch.SampleCount; start += _maxSampleRows)
         {
             var count = Math.Min(_maxSampleRows, batch.SampleCount - start);
-            var gathered = _normed.AsSpan(0, count * dim);
-            for (var i = 0; i < count; i++)
-            {
-                x.Slice(batch.SampleRows[start + i] * dim, dim).CopyTo(gathered.Slice(i * dim, dim));
-            }
-            var final = _final.AsSpan(0, count * dim);
-            _compute.RmsNorm(gathered, _weights.FinalNorm, final, count, dim, _config.NormEpsilon);
+            _compute.GatherSampledRows(step, start, count, _x, dim, _normed);
+            _compute.RmsNorm(_normed, _finalNorm, _final, count, dim, _config.NormEpsilon);
+            _compute.MatMul(_final, count, _classifier, _logitsOnDevice);
             var logits = _logits.AsSpan(0, count * vocab);
-            _compute.MatMul(final, count, _classifier, logits);
+            _compute.Download(_logitsOnDevice, logits);
             for (var i = 0; i < count; i++)
             {
                 var s = start + i;
@@ -171,6 +143,14 @@ public sealed class TransformerRunner : IModelRunner
         }
     }
 
-    /// <summary>A layer's matrices in the backend's layout.</summary>
-    private sealed record PreparedLayer(IWeightMatrix QueryKeyValue, IWeightMatrix AttentionOutput, IWeightMatrix GateUp, IWeightMatrix Down);
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _compute.Dispose();
+    }
+
+    /// <summary>A layer's weights in the backend's memory and layout.</summary>
+    private sealed record PreparedLayer(
+        IComputeBuffer AttentionNorm, IWeightMatrix QueryKeyValue, IWeightMatrix AttentionOutput,
+        IComputeBuffer FeedForwardNorm, IWeightMatrix GateUp, IWeightMatrix Down);
 }

@@ -27,10 +27,12 @@ public static class EngineModelLoader
         }
         else
         {
-            var storage = new KvCacheStorage(config, capacity, options.BlockSize);
+            var compute = ComputeBackends.Create(options.Backend, options.Threads, logger);
+            var storage = new KvCacheStorage(compute, config, capacity, options.BlockSize);
             var megabytes = storage.Bytes / 1048576.0;
-            logger.LogInformation("KV cache: {Blocks} blocks of {BlockSize} tokens ({Megabytes:F0} MiB).", capacity, options.BlockSize, megabytes);
-            runner = new TransformerRunner(weights, new CpuComputeBackend(options.Threads), storage,
+            logger.LogInformation("Computing on {Backend}; KV cache: {Blocks} blocks of {BlockSize} tokens ({Megabytes:F0} MiB).",
+                compute.Name, capacity, options.BlockSize, megabytes);
+            runner = new TransformerRunner(weights, compute, storage,
                 options.MaxBatchTokens, Math.Min(options.MaxBatchTokens, Math.Max(8, options.MaxRunningSequences)));
         }
         var info = new ModelInfo(

@@ -2,10 +2,11 @@ using Mesh.Engine.Compute;
 using Mesh.Engine.Inference;
 using Mesh.Engine.KvCache;
 using Mesh.Engine.Model;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mesh.Tests.Engine;
 
-/// <summary>The forward pass gives a row the same result alone, batched, chunked or on top of cached blocks: KV reuse is exact.</summary>
+/// <summary>The forward pass gives a row the same result alone, batched, chunked or on top of cached blocks, on either backend: KV reuse is exact.</summary>
 public sealed class TransformerRunnerTests
 {
     private const int BlockSize = 16;
@@ -14,8 +15,12 @@ public sealed class TransformerRunnerTests
 
     private static int[] Tokens(int count, int salt) => [.. Enumerable.Range(0, count).Select(i => (i * 7919 + salt * 104729) % 50000 + 10)];
 
-    private static TransformerRunner NewRunner() =>
-        new(Weights, new CpuComputeBackend(), new KvCacheStorage(Weights.Config, capacityBlocks: 32, BlockSize), maxRows: 256, maxSampleRows: 8);
+    /// <summary>A runner on the CPU backend, or on the GPU backend's kernels run by ILGPU's CPU accelerator: both keep reuse exact.</summary>
+    private static TransformerRunner NewRunner(string backend)
+    {
+        var compute = ComputeBackends.Create(backend, threads: 0, NullLogger.Instance);
+        return new(Weights, compute, new KvCacheStorage(compute, Weights.Config, capacityBlocks: 32, BlockSize), maxRows: 256, maxSampleRows: 8);
+    }
 
     /// <summary>Runs positions [from, to) of a sequence and returns the logits of its last row when it reaches the end.</summary>
     private static float[] Run(TransformerRunner runner, params (int[] Tokens, int[] Table, int From, int To, int CachedUpTo)[] parts)
@@ -34,33 +39,37 @@ public sealed class TransformerRunnerTests
         return runner.LastLogits(0).ToArray();
     }
 
-    [Fact]
-    public void A_prompt_gives_bit_identical_logits_alone_or_chunked_beside_another_sequence()
+    [Theory]
+    [InlineData(ComputeBackends.Cpu)]
+    [InlineData(ComputeBackends.IlgpuCpu)]
+    public void A_prompt_gives_bit_identical_logits_alone_or_chunked_beside_another_sequence(string backend)
     {
         var a = Tokens(40, 1);
         var b = Tokens(30, 2);
         int[] tableA = [0, 1, 2];
         int[] tableB = [3, 4];
 
-        var alone = Run(NewRunner(), (a, tableA, 0, 40, 0));
+        var alone = Run(NewRunner(backend), (a, tableA, 0, 40, 0));
 
-        var runner = NewRunner();
+        var runner = NewRunner(backend);
         Run(runner, (a, tableA, 0, 17, 0), (b, tableB, 0, 30, 0));
         var chunked = Run(runner, (a, tableA, 17, 40, 0));
 
         Assert.Equal(alone, chunked);
     }
 
-    [Fact]
-    public void A_prompt_on_top_of_cached_blocks_gives_the_logits_of_a_cold_run()
+    [Theory]
+    [InlineData(ComputeBackends.Cpu)]
+    [InlineData(ComputeBackends.IlgpuCpu)]
+    public void A_prompt_on_top_of_cached_blocks_gives_the_logits_of_a_cold_run(string backend)
     {
         var a = Tokens(40, 3);
         var shared = a[..32];
         var second = (int[])[.. shared, .. Tokens(10, 4)];
 
-        var cold = Run(NewRunner(), (second, [5, 6, 7], 0, second.Length, 0));
+        var cold = Run(NewRunner(backend), (second, [5, 6, 7], 0, second.Length, 0));
 
-        var runner = NewRunner();
+        var runner = NewRunner(backend);
         Run(runner, (a, [0, 1, 2], 0, 40, 0));
         // Blocks 0 and 1 hold the 32 shared tokens; only the last 10 are computed.
         var reused = Run(runner, (second, [0, 1, 9], 32, second.Length, 0));
@@ -68,11 +77,13 @@ public sealed class TransformerRunnerTests
         Assert.Equal(cold, reused);
     }
 
-    [Fact]
-    public void A_prompt_served_entirely_from_cache_recomputes_only_its_last_token_and_matches_a_cold_run()
+    [Theory]
+    [InlineData(ComputeBackends.Cpu)]
+    [InlineData(ComputeBackends.IlgpuCpu)]
+    public void A_prompt_served_entirely_from_cache_recomputes_only_its_last_token_and_matches_a_cold_run(string backend)
     {
         var a = Tokens(32, 5);
-        var runner = NewRunner();
+        var runner = NewRunner(backend);
         var cold = Run(runner, (a, [0, 1], 0, 32, 0));
         var cached = Run(runner, (a, [0, 1], 31, 32, 32));
         Assert.Equal(cold, cached);

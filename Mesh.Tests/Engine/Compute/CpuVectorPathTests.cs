@@ -157,7 +157,7 @@ public sealed class CpuVectorPathTests
         var weights = SyntheticWeights.Generate(ModelConfig.ForSize("tiny")!, seed: 5);
         var logits = new[] { Wide, Narrow }.Select(compute =>
         {
-            var runner = new TransformerRunner(weights, compute, new KvCacheStorage(weights.Config, capacityBlocks: 16, 16), maxRows: 128, maxSampleRows: 4);
+            var runner = new TransformerRunner(weights, compute, new KvCacheStorage(compute, weights.Config, capacityBlocks: 16, 16), maxRows: 128, maxSampleRows: 4);
             int[] table = [0, 1, 2, 3, 4, 5];
             var batch = new ForwardBatch(128);
             var tokens = Enumerable.Range(0, 70).Select(i => i * 7919 % 50000 + 10).ToArray();

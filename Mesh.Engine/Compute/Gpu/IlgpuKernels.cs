@@ -1,0 +1,243 @@
+using ILGPU;
+
+namespace Mesh.Engine.Compute.Gpu;
+
+/// <summary>
+/// The GPU backend's kernels. Each thread computes whole output elements, each sum from index 0 in order, so a
+/// row's result does not depend on the batch around it (the CPU backend's rule, which keeps KV-cache reuse exact).
+/// Only arithmetic that every ILGPU target compiles natively is used: <see cref="Exp"/> is written out here rather
+/// than taken from a math library a driver-only CUDA host may lack.
+/// </summary>
+internal static class IlgpuKernels
+{
+    /// <summary>Rows of the output a matrix-multiply thread computes against one weight column, so each weight is read once per four rows.</summary>
+    public const int RowsPerThread = 4;
+
+    /// <summary>Thread <c>(c, r)</c>: <c>x[r, c] = table[token[r], c]</c>.</summary>
+    public static void Embed(Index2D index, ArrayView<float> table, ArrayView<int> tokens, ArrayView<float> x, int dim)
+    {
+        var (c, r) = (index.X, index.Y);
+        x[r * dim + c] = table[tokens[r] * dim + c];
+    }
+
+    /// <summary>
+    /// Thread <c>(j, g)</c>: <c>y[r, j] = Σₚ x[r, p]·w[p, j]</c> for the rows <c>r</c> of group <c>g</c>. The weights are
+    /// stored inputs-major (<c>[inputs, outputs]</c>), so neighbouring threads read neighbouring weights.
+    /// </summary>
+    public static void MatMul(Index2D index, ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, MatMulShape shape)
+    {
+        var j = index.X;
+        var r0 = index.Y * RowsPerThread;
+        var k = shape.Inputs;
+        var n = shape.Outputs;
+        var count = shape.Rows - r0;
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        var x0 = r0 * k;
+        for (var p = 0; p < k; p++)
+        {
+            var wp = w[(long)p * n + j];
+            s0 += x[x0 + p] * wp;
+            if (count > 1)
+            {
+                s1 += x[x0 + k + p] * wp;
+            }
+            if (count > 2)
+            {
+                s2 += x[x0 + 2 * k + p] * wp;
+            }
+            if (count > 3)
+            {
+                s3 += x[x0 + 3 * k + p] * wp;
+            }
+        }
+        y[(long)r0 * n + j] = s0;
+        if (count > 1)
+        {
+            y[(long)(r0 + 1) * n + j] = s1;
+        }
+        if (count > 2)
+        {
+            y[(long)(r0 + 2) * n + j] = s2;
+        }
+        if (count > 3)
+        {
+            y[(long)(r0 + 3) * n + j] = s3;
+        }
+    }
+
+    /// <summary>Thread <c>r</c>: row <c>r</c> of <c>y = weight ⊙ x / rms(x)</c>.</summary>
+    public static void RmsNorm(Index1D r, ArrayView<float> x, ArrayView<float> weight, ArrayView<float> y, int dim, float epsilon)
+    {
+        var row = r * dim;
+        var sum = 0f;
+        for (var p = 0; p < dim; p++)
+        {
+            sum += x[row + p] * x[row + p];
+        }
+        var scale = 1f / MathF.Sqrt(sum / dim + epsilon);
+        for (var p = 0; p < dim; p++)
+        {
+            y[row + p] = weight[p] * (scale * x[row + p]);
+        }
+    }
+
+    /// <summary>Thread <c>(q, r)</c>: pair <c>q</c> (across the heads) of row <c>r</c>, rotated by the row's position.</summary>
+    public static void Rotate(Index2D index, ArrayView<float> values, ArrayView<int> positions, ArrayView<float> cos, ArrayView<float> sin, RotaryShape shape)
+    {
+        var (q, r) = (index.X, index.Y);
+        var lane = 2 * q;
+        var at = r * shape.RowStride + shape.Offset + lane;
+        var table = positions[r] * shape.HeadSize + lane % shape.HeadSize;
+        var a = values[at];
+        var b = values[at + 1];
+        values[at] = a * cos[table] + b * sin[table];
+        values[at + 1] = b * cos[table + 1] + a * sin[table + 1];
+    }
+
+    /// <summary>Thread <c>(c, r)</c>: component <c>c</c> of row <c>r</c>'s new key and value, into its slot of the paged cache.</summary>
+    public static void StoreKeysAndValues(
+        Index2D index, ArrayView<float> qkv, ArrayView<int> positions, ArrayView<int> writeKv, ArrayView<int> tables,
+        ArrayView<float> keys, ArrayView<float> values, KvShape shape)
+    {
+        var (c, r) = (index.X, index.Y);
+        if (writeKv[r] == 0)
+        {
+            return;
+        }
+        var position = positions[r];
+        var block = tables[r * shape.TableStride + position / shape.BlockSize];
+        var slot = ((long)block * shape.BlockSize + position % shape.BlockSize) * shape.KvDim + c;
+        var row = r * shape.RowStride;
+        keys[slot] = qkv[row + shape.KeyOffset + c];
+        values[slot] = qkv[row + shape.ValueOffset + c];
+    }
+
+    /// <summary>Thread <c>(t, rh)</c>: the scaled score of query head <c>rh</c> (row-major over rows and heads) against position <c>t</c>.</summary>
+    public static void AttentionScores(
+        Index2D index, ArrayView<float> qkv, ArrayView<int> positions, ArrayView<int> tables, ArrayView<float> keys,
+        ArrayView<float> scores, AttentionShape shape)
+    {
+        var (t, rh) = (index.X, index.Y);
+        var r = rh / shape.Heads;
+        if (t > positions[r])
+        {
+            return;
+        }
+        var h = rh % shape.Heads;
+        var query = r * shape.QueryStride + h * shape.HeadSize;
+        var key = KeySlot(tables, r, t, h, shape);
+        var dot = 0f;
+        for (var d = 0; d < shape.HeadSize; d++)
+        {
+            dot += qkv[query + d] * keys[key + d];
+        }
+        scores[(long)rh * shape.ScoreStride + t] = dot * shape.Scale;
+    }
+
+    /// <summary>Thread <c>rh</c>: scores <c>0..position</c> of query head <c>rh</c> become softmax weights.</summary>
+    public static void Softmax(Index1D index, ArrayView<float> scores, ArrayView<int> positions, AttentionShape shape)
+    {
+        int rh = index;
+        var count = positions[rh / shape.Heads] + 1;
+        var row = (long)rh * shape.ScoreStride;
+        var max = float.NegativeInfinity;
+        for (var t = 0; t < count; t++)
+        {
+            max = MathF.Max(max, scores[row + t]);
+        }
+        var sum = 0f;
+        for (var t = 0; t < count; t++)
+        {
+            var e = Exp(scores[row + t] - max);
+            scores[row + t] = e;
+            sum += e;
+        }
+        var inverse = 1f / sum;
+        for (var t = 0; t < count; t++)
+        {
+            scores[row + t] *= inverse;
+        }
+    }
+
+    /// <summary>Thread <c>(d, rh)</c>: component <c>d</c> of query head <c>rh</c>'s output, the weighted sum of the values.</summary>
+    public static void AttentionValues(
+        Index2D index, ArrayView<float> scores, ArrayView<int> positions, ArrayView<int> tables, ArrayView<float> values,
+        ArrayView<float> output, AttentionShape shape)
+    {
+        var (d, rh) = (index.X, index.Y);
+        var r = rh / shape.Heads;
+        var h = rh % shape.Heads;
+        var count = positions[r] + 1;
+        var row = (long)rh * shape.ScoreStride;
+        var sum = 0f;
+        for (var t = 0; t < count; t++)
+        {
+            sum += scores[row + t] * values[KeySlot(tables, r, t, h, shape) + d];
+        }
+        output[rh * shape.HeadSize + d] = sum;
+    }
+
+    private static long KeySlot(ArrayView<int> tables, int r, int t, int h, AttentionShape shape)
+    {
+        var block = tables[r * shape.TableStride + t / shape.BlockSize];
+        return ((long)block * shape.BlockSize + t % shape.BlockSize) * shape.KvDim + h / shape.Group * shape.HeadSize;
+    }
+
+    /// <summary>Thread <c>(c, r)</c>: <c>y[r, c] = silu(gate[r, c])·up[r, c]</c>.</summary>
+    public static void SwiGlu(Index2D index, ArrayView<float> gateUp, ArrayView<float> y, int hidden)
+    {
+        var (c, r) = (index.X, index.Y);
+        var g = gateUp[r * 2 * hidden + c];
+        var u = gateUp[r * 2 * hidden + hidden + c];
+        y[r * hidden + c] = g / (1f + Exp(-g)) * u;
+    }
+
+    public static void Add(Index1D i, ArrayView<float> x, ArrayView<float> delta) => x[i] += delta[i];
+
+    /// <summary>Thread <c>(c, i)</c>: <c>y[i, c] = x[sampleRows[first + i], c]</c>.</summary>
+    public static void Gather(Index2D index, ArrayView<float> x, ArrayView<int> sampleRows, ArrayView<float> y, int first, int dim)
+    {
+        var (c, i) = (index.X, index.Y);
+        y[i * dim + c] = x[sampleRows[first + i] * dim + c];
+    }
+
+    /// <summary>Thread <c>i</c>: eight independent chains of <paramref name="iterations"/> fused multiply-adds each, for the benchmark's peak.</summary>
+    public static void FmaChains(Index1D i, ArrayView<float> sink, int iterations)
+    {
+        var a0 = i * 1e-9f;
+        float a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5, a6 = a0 + 6, a7 = a0 + 7;
+        for (var n = 0; n < iterations; n++)
+        {
+            a0 = a0 * 0.999999f + 1e-7f;
+            a1 = a1 * 0.999999f + 1e-7f;
+            a2 = a2 * 0.999999f + 1e-7f;
+            a3 = a3 * 0.999999f + 1e-7f;
+            a4 = a4 * 0.999999f + 1e-7f;
+            a5 = a5 * 0.999999f + 1e-7f;
+            a6 = a6 * 0.999999f + 1e-7f;
+            a7 = a7 * 0.999999f + 1e-7f;
+        }
+        sink[i] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
+    }
+
+    /// <summary>
+    /// <c>eˣ</c> to within a few units in the last place: <c>x·log₂e</c> rounded to an integer <c>n</c>, leaving a fraction
+    /// <c>f</c> in [−½, ½], <c>2ᶠ</c> by its Taylor series to the seventh power, and <c>2ⁿ</c> put into the exponent bits.
+    /// </summary>
+    public static float Exp(float x)
+    {
+        if (x < -87.3f)
+        {
+            return 0f;
+        }
+        if (x > 88.7f)
+        {
+            return float.PositiveInfinity;
+        }
+        var scaled = x * 1.44269504f;
+        var n = (int)(scaled >= 0 ? scaled + 0.5f : scaled - 0.5f);
+        var f = (scaled - n) * 0.693147181f;
+        var p = 1f + f * (1f + f * (0.5f + f * (0.166666667f + f * (0.0416666667f + f * (0.00833333333f + f * (0.00138888889f + f * 0.000198412698f))))));
+        return p * Interop.IntAsFloat((uint)((n + 127) << 23));
+    }
+}

@@ -1,0 +1,7 @@
+namespace Mesh.Engine.Compute;
+
+/// <summary>
+/// One layer's paged cache, laid out <c>[block, slot, kvDim]</c>: position <c>t</c> of a sequence is slot
+/// <c>t % BlockSize</c> of its <c>t / BlockSize</c>-th block.
+/// </summary>
+public sealed record KvLayer(IComputeBuffer Keys, IComputeBuffer Values, int BlockSize, int KvDim);
