@@ -142,7 +142,12 @@ public static class MeshAppModel
             })
             .WithEnvironment("Engine__Model", settings.Model)
             .WithEnvironment("Engine__Tier", tier)
-            .WithEnvironment("Engine__Simulated", settings.Simulated ? "true" : "false");
+            .WithEnvironment("Engine__Simulated", settings.Simulated ? "true" : "false")
+            .WithEnvironment("Engine__Backend", settings.Backend);
+        if (!settings.Simulated && settings.Backend != "cpu")
+        {
+            engine.WithGpuPerReplica(CudaDevices.Visible(settings.CudaDevices ?? Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES")));
+        }
         if (settings.KvCapacityBlocks > 0)
         {
             engine.WithEnvironment("Engine__KvCapacityBlocks", settings.KvCapacityBlocks.ToString(CultureInfo.InvariantCulture));

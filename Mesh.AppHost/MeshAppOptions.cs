@@ -38,6 +38,18 @@ public sealed class MeshAppOptions
 
         /// <summary>GPUs each local engine requests when published (<c>nvidia.com/gpu</c>); 0 requests none.</summary>
         public int Gpus { get; set; }
+
+        /// <summary>
+        /// Where the engines compute (<c>Engine:Backend</c>): <c>auto</c> takes a GPU when one is found, else the CPU;
+        /// <c>cuda</c> insists on a GPU; <c>cpu</c> never looks for one.
+        /// </summary>
+        public string Backend { get; set; } = "auto";
+
+        /// <summary>
+        /// The GPUs local engine replicas are spread over, one per replica in turn (<c>"0,1"</c>); by default every GPU
+        /// the host lists (<c>CUDA_VISIBLE_DEVICES</c> of the AppHost, else the NVIDIA driver's list).
+        /// </summary>
+        public string? CudaDevices { get; set; }
     }
 
     /// <summary>Redis: the app's own <c>redis-server</c>, or an external one by connection string (a secret when published).</summary>

@@ -13,6 +13,9 @@ public interface IEnvironmentValues
     /// <summary>The instance's own name (<c>service.instance.id</c>): a replica's name, a pod's name.</summary>
     string InstanceId { get; }
 
+    /// <summary>The instance's place among its resource's replicas (0 for the first); 0 when published, where every replica shares one spec.</summary>
+    int ReplicaIndex { get; }
+
     /// <summary>Where the instance's HTTP endpoint listens (<c>ASPNETCORE_URLS</c>); null without one.</summary>
     string? HttpListenUrl { get; }
 

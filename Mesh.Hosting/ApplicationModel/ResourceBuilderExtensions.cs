@@ -70,6 +70,22 @@ public static class ResourceBuilderExtensions
         return builder.WithAnnotation(new GpuAnnotation(count));
     }
 
+    /// <summary>
+    /// Runs replica <c>i</c> on GPU <c>devices[i % devices.Count]</c> (<c>CUDA_VISIBLE_DEVICES</c>) when run locally on a
+    /// host with several; with one or none, every replica sees what the host sees. Published replicas get their GPUs
+    /// from the cluster's device plugin instead (<see cref="WithGpus"/>).
+    /// </summary>
+    public static IResourceBuilder<T> WithGpuPerReplica<T>(this IResourceBuilder<T> builder, IReadOnlyList<string> devices) where T : Resource =>
+        devices.Count < 2
+            ? builder
+            : builder.WithEnvironment(context =>
+            {
+                if (!context.Values.IsPublishMode)
+                {
+                    context.Environment["CUDA_VISIBLE_DEVICES"] = devices[context.Values.ReplicaIndex % devices.Count];
+                }
+            });
+
     public static IResourceBuilder<T> WithArgs<T>(this IResourceBuilder<T> builder, params string[] arguments) where T : Resource
     {
         builder.Resource.Arguments.AddRange(arguments);

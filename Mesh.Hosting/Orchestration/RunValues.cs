@@ -10,6 +10,8 @@ internal sealed class RunValues(ResourceInstance? instance, Func<IReadOnlyList<R
 
     public string InstanceId => instance?.Name ?? string.Empty;
 
+    public int ReplicaIndex => instance is null ? 0 : Math.Max(0, instances().Where(i => i.Resource == instance.Resource).ToList().IndexOf(instance));
+
     public string? HttpListenUrl => InstanceUrl;
 
     public string? InstanceUrl => instance?.Url?.ToString().TrimEnd('/');

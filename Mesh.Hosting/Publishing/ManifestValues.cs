@@ -25,6 +25,8 @@ internal abstract class ManifestValues(Resource resource, PublishOptions options
 
     public abstract string InstanceId { get; }
 
+    public int ReplicaIndex => 0;
+
     public string? HttpListenUrl => Resource.HasHttpEndpoint ? ListenUrl(HttpPortOf(Resource)) : null;
 
     public string? InstanceUrl

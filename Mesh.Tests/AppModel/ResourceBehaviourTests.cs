@@ -83,4 +83,56 @@ public sealed class ResourceBehaviourTests
         Assert.Equal(Services(local), Services(pod));
         Assert.Equal(local.Order(StringComparer.Ordinal), service.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task Engine_replicas_take_the_hosts_gpus_in_turn_locally_and_get_theirs_from_the_cluster_when_published()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define,
+            "--Mesh:Engines:Replicas=3", "--Mesh:Engines:CudaDevices=0,1", "--Mesh:Coordinator:Port=0", "--Mesh:Workflow:Port=0");
+        await using var app = await builder.BuildAsync();
+        var engine = app.Resources.Single(r => r.Name == "engine");
+
+        var local = app.Instances.Where(i => i.Resource == engine)
+            .Select(i => EnvironmentCallbackContext.Evaluate(engine, new RunValues(i, () => app.Instances, null)))
+            .ToList();
+        Assert.Equal(["0", "1", "0"], local.Select(e => e["CUDA_VISIBLE_DEVICES"]));
+        Assert.All(local, e => Assert.Equal("auto", e["Engine__Backend"]));
+        var pod = EnvironmentCallbackContext.Evaluate(engine, new KubernetesValues(engine, new PublishOptions()));
+        Assert.False(pod.ContainsKey("CUDA_VISIBLE_DEVICES"));
+    }
+
+    [Fact]
+    public async Task Engines_on_the_cpu_backend_are_given_no_gpu()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define,
+            "--Mesh:Engines:Replicas=2", "--Mesh:Engines:CudaDevices=0,1", "--Mesh:Engines:Backend=cpu", "--Mesh:Coordinator:Port=0", "--Mesh:Workflow:Port=0");
+        await using var app = await builder.BuildAsync();
+        var engine = app.Resources.Single(r => r.Name == "engine");
+
+        foreach (var instance in app.Instances.Where(i => i.Resource == engine))
+        {
+            var environment = EnvironmentCallbackContext.Evaluate(engine, new RunValues(instance, () => app.Instances, null));
+            Assert.Equal("cpu", environment["Engine__Backend"]);
+            Assert.False(environment.ContainsKey("CUDA_VISIBLE_DEVICES"));
+        }
+    }
+
+    [Fact]
+    public void The_hosts_gpus_are_the_apphosts_CUDA_VISIBLE_DEVICES_else_one_per_gpu_the_driver_lists()
+    {
+        var driver = Directory.CreateTempSubdirectory("mesh-nvidia-gpus");
+        try
+        {
+            Assert.Empty(CudaDevices.Visible(null, Path.Combine(driver.FullName, "absent")));
+            driver.CreateSubdirectory("0000:01:00.0");
+            driver.CreateSubdirectory("0000:41:00.0");
+            Assert.Equal(["0", "1"], CudaDevices.Visible(null, driver.FullName));
+            Assert.Equal(["2", "3"], CudaDevices.Visible("2, 3", driver.FullName));
+            Assert.Empty(CudaDevices.Visible("", driver.FullName));
+        }
+        finally
+        {
+            driver.Delete(recursive: true);
+        }
+    }
 }
