@@ -117,13 +117,13 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
     private static CpuBuffer Cpu(IComputeBuffer buffer) =>
         buffer as CpuBuffer ?? throw new ArgumentException($"{buffer.GetType().Name} is not a CPU buffer.", nameof(buffer));
 
-    public IWeightMatrix Prepare(float[] rowMajor, int outputs, int inputs, bool shareRowMajor = false)
+    public IWeightMatrix Prepare(float[] rowMajor, int outputs, int inputs)
     {
         if (rowMajor.LongLength < (long)outputs * inputs)
         {
             throw new ArgumentException($"A [{outputs}, {inputs}] matrix needs {(long)outputs * inputs} values; got {rowMajor.LongLength}.", nameof(rowMajor));
         }
-        return shareRowMajor ? new RowMajorMatrix(rowMajor, outputs, inputs) : new PackedMatrix(rowMajor, outputs, inputs);
+        return new PackedMatrix(rowMajor, outputs, inputs);
     }
 
     public void MatMul(ReadOnlySpan<float> x, int rows, IWeightMatrix w, Span<float> y)
@@ -134,17 +134,8 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
         {
             throw new ArgumentException("MatMul operands are smaller than their shapes.");
         }
-        switch (w)
-        {
-            case PackedMatrix packed:
-                MatMulPacked(x, rows, packed, y);
-                break;
-            case RowMajorMatrix plain:
-                MatMulRowMajor(x, rows, k, plain.Data, n, y);
-                break;
-            default:
-                throw new ArgumentException($"{w.GetType().Name} is not a CPU weight matrix.", nameof(w));
-        }
+        var packed = w as PackedMatrix ?? throw new ArgumentException($"{w.GetType().Name} is not a CPU weight matrix.", nameof(w));
+        MatMulPacked(x, rows, packed, y);
     }
 
     private void MatMulPacked(ReadOnlySpan<float> x, int rows, PackedMatrix w, Span<float> y)
@@ -210,6 +201,10 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
                     {
                         PackedTiles512.Tile6x4(x + (long)r * k, k, panelData, y + (long)r * n + column, n, lastWidth);
                     }
+                    for (; r + 2 <= r1; r += 2)
+                    {
+                        PackedTiles512.Tile2x4(x + (long)r * k, k, panelData, y + (long)r * n + column, n, lastWidth);
+                    }
                     for (; r < r1; r++)
                     {
                         PackedTiles512.Tile1x4(x + (long)r * k, k, panelData, y + (long)r * n + column, lastWidth);
@@ -250,6 +245,10 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
                         PackedTiles256.Tile6x1(x + (long)r * k, k, panelData, y + (long)r * n + column, n, width);
                     }
                 }
+                for (; !_wide && r + 2 <= r1; r += 2)
+                {
+                    PackedTiles256.Tile2x1(x + (long)r * k, k, panelData, y + (long)r * n + column, n, width);
+                }
                 for (; r < r1; r++)
                 {
                     if (_wide)
@@ -262,32 +261,6 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>The row-major path: dot products of rows, for a classifier read once per token.</summary>
-    private void MatMulRowMajor(ReadOnlySpan<float> x, int rows, int k, ReadOnlySpan<float> w, int n, Span<float> y)
-    {
-        fixed (float* px = x, pw = w, py = y)
-        {
-            var xp = (nint)px;
-            var wp = (nint)pw;
-            var yp = (nint)py;
-            var wide = _wide;
-            var tiles = (n + 3) / 4;
-            var work = (long)rows * n * k;
-            var chunks = work < 1 << 16 ? 1 : Math.Min(tiles, _threads * 8);
-            if (chunks == 1)
-            {
-                RowMajorTiles.Range((float*)xp, rows, k, (float*)wp, n, (float*)yp, 0, n, wide);
-                return;
-            }
-            Parallel.For(0, chunks, _parallel, c =>
-            {
-                var start = (int)((long)tiles * c / chunks) * 4;
-                var end = Math.Min(n, (int)((long)tiles * (c + 1) / chunks) * 4);
-                RowMajorTiles.Range((float*)xp, rows, k, (float*)wp, n, (float*)yp, start, end, wide);
-            });
         }
     }
 

@@ -43,6 +43,3 @@ public sealed class PackedMatrix : IWeightMatrix
 
     public float[] Data { get; }
 }
-
-/// <summary>A weight matrix used as given, row-major.</summary>
-public sealed record RowMajorMatrix(float[] Data, int Outputs, int Inputs) : IWeightMatrix;

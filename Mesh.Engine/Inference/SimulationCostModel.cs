@@ -15,7 +15,7 @@ public sealed record SimulationCostModel(double PrefillMsPerToken, double Decode
     /// </summary>
     public static IReadOnlyDictionary<string, SimulationCostModel> Measured { get; } = new Dictionary<string, SimulationCostModel>(StringComparer.Ordinal)
     {
-        ["cpu-avx512"] = new(PrefillMsPerToken: 0.102, DecodeStepMs: 2.03, DecodeMsPerSequence: 1.06),
-        ["cpu-avx2"] = new(PrefillMsPerToken: 0.159, DecodeStepMs: 7.23, DecodeMsPerSequence: 0.29),
+        ["cpu-avx512"] = new(PrefillMsPerToken: 0.085, DecodeStepMs: 1.65, DecodeMsPerSequence: 0.44),
+        ["cpu-avx2"] = new(PrefillMsPerToken: 0.139, DecodeStepMs: 2.02, DecodeMsPerSequence: 0.70),
     };
 }

@@ -52,7 +52,7 @@ public sealed class TransformerRunner : IModelRunner, IDisposable
             compute.Upload(l.FeedForwardNorm),
             compute.Prepare(l.GateUp, 2 * _config.HiddenDim, dim),
             compute.Prepare(l.Down, dim, _config.HiddenDim)))];
-        _classifier = compute.Prepare(weights.Classifier, _config.VocabSize, dim, shareRowMajor: true);
+        _classifier = compute.Prepare(weights.Classifier, _config.VocabSize, dim);
         _embedding = compute.Upload(weights.TokenEmbedding);
         _finalNorm = compute.Upload(weights.FinalNorm);
         _cos = compute.Upload(rotary.Cos);

@@ -53,6 +53,26 @@ internal static unsafe class PackedTiles256
         StoreRow(c50, c51, y + 5 * n, width);
     }
 
+    /// <summary>Two rows by one panel, for rows left over after the six-row tiles: each weight load feeds two fused multiply-adds.</summary>
+    public static void Tile2x1(float* x, int k, float* panel, float* y, int n, int width)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        var x1 = x + k;
+        for (var p = 0; p < k; p++)
+        {
+            var w0 = Vector256.Load(panel + p * Width);
+            var w1 = Vector256.Load(panel + p * Width + Lanes);
+            var a = Vector256.Create(x[p]);
+            c00 = Vector256.FusedMultiplyAdd(a, w0, c00);
+            c01 = Vector256.FusedMultiplyAdd(a, w1, c01);
+            a = Vector256.Create(x1[p]);
+            c10 = Vector256.FusedMultiplyAdd(a, w0, c10);
+            c11 = Vector256.FusedMultiplyAdd(a, w1, c11);
+        }
+        StoreRow(c00, c01, y, width);
+        StoreRow(c10, c11, y + n, width);
+    }
+
     public static void Tile1x1(float* x, int k, float* panel, float* y, int width)
     {
         Vector256<float> c0 = default, c1 = default;

@@ -83,6 +83,43 @@ internal static unsafe class PackedTiles512
         StoreRow(c50, c51, c52, c53, y + 5 * n, mask);
     }
 
+    /// <summary>
+    /// Two rows by four panels, for rows left over after the six-row tiles (a decode step of eight sequences leaves
+    /// two): each weight load feeds two fused multiply-adds rather than one.
+    /// </summary>
+    public static void Tile2x4(float* x, int k, float* panel, float* y, int n, int lastWidth)
+    {
+        var stride = (long)k * Width;
+        var p0 = panel;
+        var p1 = panel + stride;
+        var p2 = p1 + stride;
+        var p3 = p2 + stride;
+        var x1 = x + k;
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        for (var p = 0; p < k; p++)
+        {
+            var offset = p * Width;
+            var w0 = Vector512.Load(p0 + offset);
+            var w1 = Vector512.Load(p1 + offset);
+            var w2 = Vector512.Load(p2 + offset);
+            var w3 = Vector512.Load(p3 + offset);
+            var a = Vector512.Create(x[p]);
+            c00 = Vector512.FusedMultiplyAdd(a, w0, c00);
+            c01 = Vector512.FusedMultiplyAdd(a, w1, c01);
+            c02 = Vector512.FusedMultiplyAdd(a, w2, c02);
+            c03 = Vector512.FusedMultiplyAdd(a, w3, c03);
+            a = Vector512.Create(x1[p]);
+            c10 = Vector512.FusedMultiplyAdd(a, w0, c10);
+            c11 = Vector512.FusedMultiplyAdd(a, w1, c11);
+            c12 = Vector512.FusedMultiplyAdd(a, w2, c12);
+            c13 = Vector512.FusedMultiplyAdd(a, w3, c13);
+        }
+        var mask = ColumnMask(lastWidth);
+        StoreRow(c00, c01, c02, c03, y, mask);
+        StoreRow(c10, c11, c12, c13, y + n, mask);
+    }
+
     /// <summary>One row by four panels (the rows left over after the six-row tiles, and decode steps).</summary>
     public static void Tile1x4(float* x, int k, float* panel, float* y, int lastWidth)
     {

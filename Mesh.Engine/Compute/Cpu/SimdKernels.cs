@@ -47,7 +47,7 @@ internal static unsafe class SimdKernels
 
     /// <summary>The sixteen lanes of a dot product added in one fixed tree.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Fold(Vector256<float> low, Vector256<float> high)
+    private static float Fold(Vector256<float> low, Vector256<float> high)
     {
         var eight = low + high;
         var four = eight.GetLower() + eight.GetUpper();

@@ -76,17 +76,19 @@ public sealed class IlgpuComputeBackend : IComputeBackend
         return new IlgpuComputeBackend(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel));
     }
 
-    public string Name => $"ilgpu-{_accelerator.AcceleratorType.ToString().ToLowerInvariant()} ({_accelerator.Name}, {_accelerator.MemorySize / 1048576} MiB)";
+    public string Name => _accelerator.AcceleratorType == AcceleratorType.CPU
+        ? $"ilgpu-cpu ({_accelerator.Name})"
+        : $"ilgpu-{_accelerator.AcceleratorType.ToString().ToLowerInvariant()} ({_accelerator.Name}, {_accelerator.MemorySize / 1048576} MiB)";
 
     public AcceleratorType AcceleratorType => _accelerator.AcceleratorType;
 
-    public IWeightMatrix Prepare(float[] rowMajor, int outputs, int inputs, bool shareRowMajor = false)
+    public IWeightMatrix Prepare(float[] rowMajor, int outputs, int inputs)
     {
         if (rowMajor.LongLength < (long)outputs * inputs)
         {
             throw new ArgumentException($"A [{outputs}, {inputs}] matrix needs {(long)outputs * inputs} values; got {rowMajor.LongLength}.", nameof(rowMajor));
         }
-        // Transposed on the host once; a tied classifier gets its own copy, in the layout its kernel reads fastest.
+        // Transposed on the host once.
         var transposed = new float[(long)outputs * inputs];
         Parallel.For(0, outputs, j =>
         {

@@ -31,7 +31,8 @@ public sealed class CpuVectorPathTests
 
     [Theory]
     [InlineData(1, 37, 100)]      // one row, a zero-padded last panel
-    [InlineData(5, 64, 160)]      // single rows only, ten panels: two four-panel tiles and a pair
+    [InlineData(5, 64, 160)]      // two row pairs and a single row, ten panels: two four-panel tiles and a pair
+    [InlineData(8, 288, 1003)]    // a decode step of eight: one six-row tile and a row pair, a zero-padded last panel
     [InlineData(7, 33, 48)]       // one six-row tile and a single row, three panels
     [InlineData(13, 288, 480)]    // the small model's qkv width: seven four-panel tiles and a pair
     [InlineData(200, 96, 1000)]   // split across threads by panels, a partial last panel
@@ -62,25 +63,6 @@ public sealed class CpuVectorPathTests
             Assert.Equal(expected, y[..(rows * outputs)]);
             Assert.All(y[(rows * outputs)..], v => Assert.True(float.IsNaN(v), "a padded lane was written past the output"));
         }
-    }
-
-    [Theory]
-    [InlineData(1, 64, 1000)]
-    [InlineData(8, 288, 1003)]
-    [InlineData(5, 45, 20)]
-    public void Row_major_gemm_gives_the_same_bits_on_both_widths(int rows, int inputs, int outputs)
-    {
-        var x = Values(rows * inputs, 3);
-        var w = Values(outputs * inputs, 4);
-        var wide = new float[rows * outputs];
-        var narrow = new float[rows * outputs];
-        Wide.MatMul(x, rows, Wide.Prepare(w, outputs, inputs, shareRowMajor: true), wide);
-        Narrow.MatMul(x, rows, Narrow.Prepare(w, outputs, inputs, shareRowMajor: true), narrow);
-
-        Assert.Equal(narrow, wide);
-        var lone = new float[outputs];
-        Narrow.MatMul(x.AsSpan((rows - 1) * inputs, inputs), 1, Narrow.Prepare(w, outputs, inputs, shareRowMajor: true), lone);
-        Assert.Equal(lone, wide[((rows - 1) * outputs)..]);
     }
 
     [Theory]
