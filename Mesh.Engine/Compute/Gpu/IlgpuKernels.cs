@@ -221,8 +221,8 @@ internal static class IlgpuKernels
     }
 
     /// <summary>
-    /// <c>eˣ</c> to within a few units in the last place: <c>x·log₂e</c> rounded to an integer <c>n</c>, leaving a fraction
-    /// <c>f</c> in [−½, ½], <c>2ᶠ</c> by its Taylor series to the seventh power, and <c>2ⁿ</c> put into the exponent bits.
+    /// <c>eˣ</c> to within a few units in the last place: <c>x = n·ln 2 + f</c> with <c>n</c> an integer and
+    /// <c>|f| ≤ ½ ln 2</c>, <c>eᶠ</c> by its Taylor series to the seventh power, and <c>2ⁿ</c> put into the exponent bits.
     /// </summary>
     public static float Exp(float x)
     {
@@ -236,7 +236,8 @@ internal static class IlgpuKernels
         }
         var scaled = x * 1.44269504f;
         var n = (int)(scaled >= 0 ? scaled + 0.5f : scaled - 0.5f);
-        var f = (scaled - n) * 0.693147181f;
+        // x − n·ln 2 in two parts (Cody and Waite): the first has few enough bits that n times it is exact.
+        var f = x - n * 0.693145752f - n * 1.42860677e-6f;
         var p = 1f + f * (1f + f * (0.5f + f * (0.166666667f + f * (0.0416666667f + f * (0.00833333333f + f * (0.00138888889f + f * 0.000198412698f))))));
         return p * Interop.IntAsFloat((uint)((n + 127) << 23));
     }

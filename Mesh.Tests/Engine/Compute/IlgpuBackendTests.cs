@@ -42,6 +42,21 @@ public sealed class IlgpuBackendTests
     }
 
     [Fact]
+    public void The_kernels_own_exponential_is_within_a_few_units_in_the_last_place_of_MathF_Exp()
+    {
+        var worst = 0.0;
+        for (var x = -87f; x <= 88f; x += 0.0137f)
+        {
+            var expected = Math.Exp(x);
+            worst = Math.Max(worst, Math.Abs(IlgpuKernels.Exp(x) - expected) / expected);
+        }
+        X
+        Assert.Equal(0f, IlgpuKernels.Exp(-200f));
+        Assert.Equal(float.PositiveInfinity, IlgpuKernels.Exp(200f));
+        Assert.Equal(1f, IlgpuKernels.Exp(0f));
+    }
+
+    [Fact]
     public void Cuda_without_a_device_fails_at_start_saying_why_and_auto_falls_back_to_the_cpu_with_a_log_line()
     {
         var logger = new FakeLogger();
