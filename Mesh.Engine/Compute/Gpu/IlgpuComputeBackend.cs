@@ -19,6 +19,8 @@ public sealed class IlgpuComputeBackend : IComputeBackend
     private readonly IlgpuStepInputs _step;
     private readonly Action<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int> _embed;
     private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape> _matMul;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape> _matMulTiled;
+    private readonly int _tiledFromRows;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> _rmsNorm;
     private readonly Action<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, RotaryShape> _rotate;
     private readonly Action<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, KvShape> _store;
@@ -30,13 +32,19 @@ public sealed class IlgpuComputeBackend : IComputeBackend
     private readonly Action<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> _gather;
     private MemoryBuffer1D<float, Stride1D.Dense>? _scoreScratch;
 
-    private IlgpuComputeBackend(Context context, Accelerator accelerator)
+    /// <param name="tiledFromRows">
+    /// Products of at least this many rows use the shared-memory tiled kernel; fewer (decode steps) the one that gives
+    /// each thread a column. Both compute the same bits, so a row's result does not depend on which ran.
+    /// </param>
+    private IlgpuComputeBackend(Context context, Accelerator accelerator, int tiledFromRows)
     {
         _context = context;
         _accelerator = accelerator;
+        _tiledFromRows = tiledFromRows;
         _step = new IlgpuStepInputs(accelerator);
         _embed = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(IlgpuKernels.Embed);
         _matMul = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape>(IlgpuKernels.MatMul);
+        _matMulTiled = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape>(IlgpuKernels.MatMulTiled);
         _rmsNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(IlgpuKernels.RmsNorm);
         _rotate = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, RotaryShape>(IlgpuKernels.Rotate);
         _store = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, KvShape>(IlgpuKernels.StoreKeysAndValues);
@@ -60,7 +68,7 @@ public sealed class IlgpuComputeBackend : IComputeBackend
             {
                 throw new InvalidOperationException("No CUDA device was found: the NVIDIA driver (libcuda) is missing, or CUDA_VISIBLE_DEVICES hides every GPU.");
             }
-            return new IlgpuComputeBackend(context, devices[0].CreateAccelerator(context));
+            return new IlgpuComputeBackend(context, devices[0].CreateAccelerator(context), tiledFromRows: 32);
         }
         catch
         {
@@ -69,11 +77,20 @@ public sealed class IlgpuComputeBackend : IComputeBackend
         }
     }
 
-    /// <summary>The same kernels on ILGPU's CPU accelerator, which runs each GPU thread as .NET code (slow; for checking the kernels without a GPU).</summary>
-    public static IlgpuComputeBackend CpuAccelerator()
+    /// <summary>
+    /// The same kernels on ILGPU's CPU accelerator, which runs each GPU thread as .NET code (slow; for checking the
+    /// kernels without a GPU). It emulates a group barrier by blocking hundreds of threads, so by default it keeps to
+    /// the untiled matrix multiply; <paramref name="tiledFromRows"/> turns the tiled one on, on a device emulating
+    /// groups of 256 threads.
+    /// </summary>
+    public static IlgpuComputeBackend CpuAccelerator(int tiledFromRows = int.MaxValue)
     {
         var context = Context.Create(builder => builder.CPU());
-        return new IlgpuComputeBackend(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel));
+        var accelerator = tiledFromRows == int.MaxValue
+            ? context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel)
+            : new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 8, numMultiprocessors: Environment.ProcessorCount)
+                .CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
+        return new IlgpuComputeBackend(context, accelerator, tiledFromRows);
     }
 
     public string Name => _accelerator.AcceleratorType == AcceleratorType.CPU
@@ -126,8 +143,16 @@ public sealed class IlgpuComputeBackend : IComputeBackend
     public void MatMul(IComputeBuffer x, int rows, IWeightMatrix w, IComputeBuffer y)
     {
         var matrix = w as IlgpuMatrix ?? throw new ArgumentException($"{w.GetType().Name} is not a GPU weight matrix.", nameof(w));
+        var shape = new MatMulShape(rows, matrix.Inputs, matrix.Outputs);
+        if (rows >= _tiledFromRows)
+        {
+            var tiles = new Index2D(
+                (matrix.Outputs + IlgpuKernels.Tile - 1) / IlgpuKernels.Tile, (rows + IlgpuKernels.Tile - 1) / IlgpuKernels.Tile);
+            _matMulTiled(new KernelConfig(tiles, new Index2D(IlgpuKernels.TileThreads, IlgpuKernels.TileThreads)), Device(x), matrix.View, Device(y), shape);
+            return;
+        }
         var groups = (rows + IlgpuKernels.RowsPerThread - 1) / IlgpuKernels.RowsPerThread;
-        _matMul(new Index2D(matrix.Outputs, groups), Device(x), matrix.View, Device(y), new MatMulShape(rows, matrix.Inputs, matrix.Outputs));
+        _matMul(new Index2D(matrix.Outputs, groups), Device(x), matrix.View, Device(y), shape);
     }
 
     public void RmsNorm(IComputeBuffer x, IComputeBuffer weight, IComputeBuffer y, int rows, int dim, float epsilon) =>

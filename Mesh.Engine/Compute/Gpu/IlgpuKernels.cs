@@ -13,6 +13,15 @@ internal static class IlgpuKernels
     /// <summary>Rows of the output a matrix-multiply thread computes against one weight column, so each weight is read once per four rows.</summary>
     public const int RowsPerThread = 4;
 
+    /// <summary>The tiled matrix multiply's tile: <see cref="Tile"/> rows by <see cref="Tile"/> outputs per group of 16 × 16 threads.</summary>
+    public const int Tile = 64;
+
+    /// <summary>Threads along each side of a tiled matrix-multiply group; each computes 4 × 4 outputs.</summary>
+    public const int TileThreads = 16;
+
+    /// <summary>Inputs staged in shared memory per pass of a tiled matrix multiply.</summary>
+    private const int TileDepth = 16;
+
     /// <summary>Thread <c>(c, r)</c>: <c>x[r, c] = table[token[r], c]</c>.</summary>
     public static void Embed(Index2D index, ArrayView<float> table, ArrayView<int> tokens, ArrayView<float> x, int dim)
     {
@@ -21,8 +30,9 @@ internal static class IlgpuKernels
     }
 
     /// <summary>
-    /// Thread <c>(j, g)</c>: <c>y[r, j] = Σₚ x[r, p]·w[p, j]</c> for the rows <c>r</c> of group <c>g</c>. The weights are
-    /// stored inputs-major (<c>[inputs, outputs]</c>), so neighbouring threads read neighbouring weights.
+    /// Thread <c>(j, g)</c>: <c>y[r, j] = Σₚ x[r, p]·w[p, j]</c> for the rows <c>r</c> of group <c>g</c>, one fused
+    /// multiply-add per input in order: the sum the CPU backend's packed GEMM computes, and <see cref="MatMulTiled"/>'s.
+    /// The weights are stored inputs-major (<c>[inputs, outputs]</c>), so neighbouring threads read neighbouring weights.
     /// </summary>
     public static void MatMul(Index2D index, ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, MatMulShape shape)
     {
@@ -36,18 +46,18 @@ internal static class IlgpuKernels
         for (var p = 0; p < k; p++)
         {
             var wp = w[(long)p * n + j];
-            s0 += x[x0 + p] * wp;
+            s0 = MathF.FusedMultiplyAdd(x[x0 + p], wp, s0);
             if (count > 1)
             {
-                s1 += x[x0 + k + p] * wp;
+                s1 = MathF.FusedMultiplyAdd(x[x0 + k + p], wp, s1);
             }
             if (count > 2)
             {
-                s2 += x[x0 + 2 * k + p] * wp;
+                s2 = MathF.FusedMultiplyAdd(x[x0 + 2 * k + p], wp, s2);
             }
             if (count > 3)
             {
-                s3 += x[x0 + 3 * k + p] * wp;
+                s3 = MathF.FusedMultiplyAdd(x[x0 + 3 * k + p], wp, s3);
             }
         }
         y[(long)r0 * n + j] = s0;
@@ -62,6 +72,96 @@ internal static class IlgpuKernels
         if (count > 3)
         {
             y[(long)(r0 + 3) * n + j] = s3;
+        }
+    }
+
+    /// <summary>
+    /// A group of 16 × 16 threads computes a 64 × 64 tile of <c>y = x · w</c>, each thread the outputs
+    /// <c>(row + 16i, column + 16j)</c> for <c>i, j</c> in 0..3. Sixteen inputs at a time, the group stages the tile's
+    /// rows of <c>x</c> and columns of <c>w</c> in shared memory, so each value read from device memory feeds 64 fused
+    /// multiply-adds. Each output is still one fused multiply-add per input in order, bit-identical to
+    /// <see cref="MatMul"/>'s.
+    /// </summary>
+    public static void MatMulTiled(ArrayView<float> x, ArrayView<float> w, ArrayView<float> y, MatMulShape shape)
+    {
+        var xs = SharedMemory.Allocate<float>(TileDepth * Tile);
+        var ws = SharedMemory.Allocate<float>(TileDepth * Tile);
+        var (tx, ty) = (Group.IdxX, Group.IdxY);
+        var thread = ty * TileThreads + tx;
+        var c0 = Grid.IdxX * Tile;
+        var r0 = Grid.IdxY * Tile;
+        var (k, n, rows) = (shape.Inputs, shape.Outputs, shape.Rows);
+        float a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+        float a20 = 0, a21 = 0, a22 = 0, a23 = 0, a30 = 0, a31 = 0, a32 = 0, a33 = 0;
+        for (var p0 = 0; p0 < k; p0 += TileDepth)
+        {
+            for (var e = thread; e < TileDepth * Tile; e += TileThreads * TileThreads)
+            {
+                // x: 64 rows × 16 inputs, stored input-major; w: 16 inputs × 64 outputs.
+                var (row, input) = (e / TileDepth, e % TileDepth);
+                xs[input * Tile + row] = r0 + row < rows && p0 + input < k ? x[(r0 + row) * k + p0 + input] : 0f;
+                var (wInput, column) = (e / Tile, e % Tile);
+                ws[e] = c0 + column < n && p0 + wInput < k ? w[(long)(p0 + wInput) * n + c0 + column] : 0f;
+            }
+            Group.Barrier();
+            var depth = Math.Min(TileDepth, k - p0);
+            for (var q = 0; q < depth; q++)
+            {
+                var b0 = ws[q * Tile + tx];
+                var b1 = ws[q * Tile + tx + 16];
+                var b2 = ws[q * Tile + tx + 32];
+                var b3 = ws[q * Tile + tx + 48];
+                var x0 = xs[q * Tile + ty];
+                a00 = MathF.FusedMultiplyAdd(x0, b0, a00);
+                a01 = MathF.FusedMultiplyAdd(x0, b1, a01);
+                a02 = MathF.FusedMultiplyAdd(x0, b2, a02);
+                a03 = MathF.FusedMultiplyAdd(x0, b3, a03);
+                var x1 = xs[q * Tile + ty + 16];
+                a10 = MathF.FusedMultiplyAdd(x1, b0, a10);
+                a11 = MathF.FusedMultiplyAdd(x1, b1, a11);
+                a12 = MathF.FusedMultiplyAdd(x1, b2, a12);
+                a13 = MathF.FusedMultiplyAdd(x1, b3, a13);
+                var x2 = xs[q * Tile + ty + 32];
+                a20 = MathF.FusedMultiplyAdd(x2, b0, a20);
+                a21 = MathF.FusedMultiplyAdd(x2, b1, a21);
+                a22 = MathF.FusedMultiplyAdd(x2, b2, a22);
+                a23 = MathF.FusedMultiplyAdd(x2, b3, a23);
+                var x3 = xs[q * Tile + ty + 48];
+                a30 = MathF.FusedMultiplyAdd(x3, b0, a30);
+                a31 = MathF.FusedMultiplyAdd(x3, b1, a31);
+                a32 = MathF.FusedMultiplyAdd(x3, b2, a32);
+                a33 = MathF.FusedMultiplyAdd(x3, b3, a33);
+            }
+            Group.Barrier();
+        }
+        StoreTileRow(y, r0 + ty, c0 + tx, rows, n, a00, a01, a02, a03);
+        StoreTileRow(y, r0 + ty + 16, c0 + tx, rows, n, a10, a11, a12, a13);
+        StoreTileRow(y, r0 + ty + 32, c0 + tx, rows, n, a20, a21, a22, a23);
+        StoreTileRow(y, r0 + ty + 48, c0 + tx, rows, n, a30, a31, a32, a33);
+    }
+
+    private static void StoreTileRow(ArrayView<float> y, int row, int column, int rows, int n, float v0, float v1, float v2, float v3)
+    {
+        if (row >= rows)
+        {
+            return;
+        }
+        var at = (long)row * n + column;
+        if (column < n)
+        {
+            y[at] = v0;
+        }
+        if (column + 16 < n)
+        {
+            y[at + 16] = v1;
+        }
+        if (column + 32 < n)
+        {
+            y[at + 32] = v2;
+        }
+        if (column + 48 < n)
+        {
+            y[at + 48] = v3;
         }
     }
 
@@ -208,14 +308,14 @@ internal static class IlgpuKernels
         float a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5, a6 = a0 + 6, a7 = a0 + 7;
         for (var n = 0; n < iterations; n++)
         {
-            a0 = a0 * 0.999999f + 1e-7f;
-            a1 = a1 * 0.999999f + 1e-7f;
-            a2 = a2 * 0.999999f + 1e-7f;
-            a3 = a3 * 0.999999f + 1e-7f;
-            a4 = a4 * 0.999999f + 1e-7f;
-            a5 = a5 * 0.999999f + 1e-7f;
-            a6 = a6 * 0.999999f + 1e-7f;
-            a7 = a7 * 0.999999f + 1e-7f;
+            a0 = MathF.FusedMultiplyAdd(a0, 0.999999f, 1e-7f);
+            a1 = MathF.FusedMultiplyAdd(a1, 0.999999f, 1e-7f);
+            a2 = MathF.FusedMultiplyAdd(a2, 0.999999f, 1e-7f);
+            a3 = MathF.FusedMultiplyAdd(a3, 0.999999f, 1e-7f);
+            a4 = MathF.FusedMultiplyAdd(a4, 0.999999f, 1e-7f);
+            a5 = MathF.FusedMultiplyAdd(a5, 0.999999f, 1e-7f);
+            a6 = MathF.FusedMultiplyAdd(a6, 0.999999f, 1e-7f);
+            a7 = MathF.FusedMultiplyAdd(a7, 0.999999f, 1e-7f);
         }
         sink[i] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
     }

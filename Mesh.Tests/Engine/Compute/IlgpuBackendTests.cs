@@ -1,3 +1,9 @@
+using System.Reflection;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using Mesh.Engine.Compute;
 using Mesh.Engine.Compute.Gpu;
 using Mesh.Engine.Inference;
@@ -14,13 +20,19 @@ namespace Mesh.Tests.Engine.Compute;
 public sealed class IlgpuBackendTests
 {
     /// <summary>
-    /// Largest difference allowed between the two backends' logits, relative to the largest logit of the step. The two
-    /// sum in different orders (SIMD lanes against one thread per output) and the GPU kernels' exponential is their own.
+    /// Largest difference allowed between the two backends' logits, relative to the largest logit of the step. Their
+    /// matrix multiplies give the same bits; their dot products in attention and normalization do not (SIMD lanes
+    /// folded against one thread summing in order), and the GPU kernels' exponential is their own.
     /// </summary>
     private const float RelativeTolerance = 1e-5f;
 
     private static readonly SamplingParameters Greedy = new(0, 1, 1);
 
+    /// <remarks>
+    /// The CPU accelerator runs the untiled matrix multiply here (its emulated barriers make the tiled one slow over a
+    /// whole model); <see cref="Both_gpu_matrix_multiplies_give_exactly_the_in_order_fused_sum"/> shows the two give
+    /// the same bits, so the model's results are the same with either.
+    /// </remarks>
     [Fact]
     public void The_gpu_kernels_give_the_cpu_backends_logits_within_tolerance_and_the_same_64_greedy_tokens()
     {
@@ -54,6 +66,72 @@ public sealed class IlgpuBackendTests
         Assert.Equal(0f, IlgpuKernels.Exp(-200f));
         Assert.Equal(float.PositiveInfinity, IlgpuKernels.Exp(200f));
         Assert.Equal(1f, IlgpuKernels.Exp(0f));
+    }
+
+    /// <summary>
+    /// Compiling for CUDA needs no GPU: ILGPU's PTX backend turns every kernel into PTX here, which catches any
+    /// arithmetic a kernel uses that PTX lacks (the CPU accelerator would run it regardless).
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(CudaArchitecture.SM_80))]
+    [InlineData(nameof(CudaArchitecture.SM_90))]
+    public void Every_kernel_compiles_to_ptx_without_a_gpu(string architecture)
+    {
+        var target = (CudaArchitecture)typeof(CudaArchitecture).GetField(architecture)!.GetValue(null)!;
+        using var context = Context.Create(builder => builder.Cuda());
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(target), target, CudaInstructionSet.ISA_80, nvvmAPI: null);
+        var kernels = typeof(IlgpuKernels).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.GetParameters() is [{ ParameterType: var index }, ..] && index.Namespace == "ILGPU" && index.Name.StartsWith("Index", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(12, kernels.Count);
+        var entries = kernels.Select(EntryPointDescription.FromImplicitlyGroupedKernel)
+            .Append(EntryPointDescription.FromExplicitlyGroupedKernel(typeof(IlgpuKernels).GetMethod(nameof(IlgpuKernels.MatMulTiled))!));
+        foreach (var entry in entries)
+        {
+            var compiled = (PTXCompiledKernel)backend.Compile(entry, KernelSpecialization.Empty);
+            Assert.Contains(".entry", compiled.PTXAssembly, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// Both matrix-multiply kernels (one thread per column, and the shared-memory tiled one a GPU uses from 32 rows)
+    /// give exactly the in-order fused sum, which is what the CPU backend's packed GEMM gives: a row's product does not
+    /// depend on which kernel its batch got.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 37, 100)]     // one row in a tile, a partial tile of columns, inputs not a multiple of 16
+    [InlineData(70, 64, 200)]    // two row tiles, four column tiles, the last partial
+    [InlineData(130, 33, 65)]    // three row tiles, a column tile of one output
+    public void Both_gpu_matrix_multiplies_give_exactly_the_in_order_fused_sum(int rows, int inputs, int outputs)
+    {
+        var random = new Random(rows * 1000 + inputs);
+        var x = Enumerable.Range(0, rows * inputs).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var w = Enumerable.Range(0, outputs * inputs).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var expected = new float[rows * outputs];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var j = 0; j < outputs; j++)
+            {
+                var sum = 0f;
+                for (var p = 0; p < inputs; p++)
+                {
+                    sum = MathF.FusedMultiplyAdd(x[r * inputs + p], w[j * inputs + p], sum);
+                }
+                expected[r * outputs + j] = sum;
+            }
+        }
+
+        using var untiled = IlgpuComputeBackend.CpuAccelerator();
+        using var tiled = IlgpuComputeBackend.CpuAccelerator(tiledFromRows: 1);
+        foreach (var compute in new[] { untiled, tiled })
+        {
+            using var input = compute.Upload(x);
+            using var output = compute.Allocate(rows * outputs);
+            compute.MatMul(input, rows, compute.Prepare(w, outputs, inputs), output);
+            var y = new float[rows * outputs];
+            compute.Download(output, y);
+            Assert.Equal(expected, y);
+        }
     }
 
     [Fact]
