@@ -15,12 +15,6 @@ public sealed class CpuVectorPathTests
     private static readonly CpuComputeBackend Wide = new(threads: 2);
     private static readonly CpuComputeBackend Narrow = new(threads: 2, allowWide: false);
 
-    private static float[] Values(int count, int salt)
-    {
-        var random = new Random(salt);
-        return [.. Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1))];
-    }
-
     [Fact]
     public void The_wide_path_runs_where_the_process_has_512_bit_vectors_and_the_narrow_one_when_asked()
     {
@@ -39,21 +33,9 @@ public sealed class CpuVectorPathTests
     [InlineData(400, 64, 100)]    // split across threads by rows and panels
     public void Packed_gemm_equals_the_in_order_fused_sum_on_both_widths(int rows, int inputs, int outputs)
     {
-        var x = Values(rows * inputs, 1);
-        var w = Values(outputs * inputs, 2);
-        var expected = new float[rows * outputs];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var j = 0; j < outputs; j++)
-            {
-                var sum = 0f;
-                for (var p = 0; p < inputs; p++)
-                {
-                    sum = MathF.FusedMultiplyAdd(x[r * inputs + p], w[j * inputs + p], sum);
-                }
-                expected[r * outputs + j] = sum;
-            }
-        }
+        var x = ReferenceGemm.Values(rows * inputs, 1);
+        var w = ReferenceGemm.Values(outputs * inputs, 2);
+        var expected = ReferenceGemm.InOrderFusedSum(x, w, rows, inputs, outputs);
 
         foreach (var compute in new[] { Wide, Narrow })
         {
@@ -71,15 +53,15 @@ public sealed class CpuVectorPathTests
     [InlineData(43)]
     public void Element_wise_kernels_give_the_same_bits_on_both_widths_and_match_their_scalar_formulas(int dim)
     {
-        var x = Values(3 * dim, 5);
-        var weight = Values(dim, 6);
+        var x = ReferenceGemm.Values(3 * dim, 5);
+        var weight = ReferenceGemm.Values(dim, 6);
         var wide = new float[3 * dim];
         var narrow = new float[3 * dim];
         Wide.RmsNorm(x, weight, wide, 3, dim, 1e-5f);
         Narrow.RmsNorm(x, weight, narrow, 3, dim, 1e-5f);
         Assert.Equal(narrow, wide);
 
-        var gateUp = Values(3 * 2 * dim, 7);
+        var gateUp = ReferenceGemm.Values(3 * 2 * dim, 7);
         Wide.SwiGlu(gateUp, 3, dim, wide);
         Narrow.SwiGlu(gateUp, 3, dim, narrow);
         Assert.Equal(narrow, wide);
@@ -89,7 +71,7 @@ public sealed class CpuVectorPathTests
             Assert.Equal(g / (1 + MathF.Exp(-g)) * gateUp[dim + i], wide[i], 5e-6f);
         }
 
-        var add = Values(3 * dim, 8);
+        var add = ReferenceGemm.Values(3 * dim, 8);
         var sumWide = (float[])x.Clone();
         var sumNarrow = (float[])x.Clone();
         Wide.Add(sumWide, add);
@@ -104,7 +86,7 @@ public sealed class CpuVectorPathTests
         const int headSize = 48;
         const int heads = 3;
         var table = new RotaryTable(64, headSize, 10000f);
-        var values = Values(2 * heads * headSize, 9);
+        var values = ReferenceGemm.Values(2 * heads * headSize, 9);
         int[] positions = [5, 63];
         var expected = (float[])values.Clone();
         for (var r = 0; r < 2; r++)

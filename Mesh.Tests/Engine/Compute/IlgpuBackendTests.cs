@@ -104,22 +104,9 @@ public sealed class IlgpuBackendTests
     [InlineData(130, 33, 65)]    // three row tiles, a column tile of one output
     public void Both_gpu_matrix_multiplies_give_exactly_the_in_order_fused_sum(int rows, int inputs, int outputs)
     {
-        var random = new Random(rows * 1000 + inputs);
-        var x = Enumerable.Range(0, rows * inputs).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var w = Enumerable.Range(0, outputs * inputs).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        var expected = new float[rows * outputs];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var j = 0; j < outputs; j++)
-            {
-                var sum = 0f;
-                for (var p = 0; p < inputs; p++)
-                {
-                    sum = MathF.FusedMultiplyAdd(x[r * inputs + p], w[j * inputs + p], sum);
-                }
-                expected[r * outputs + j] = sum;
-            }
-        }
+        var x = ReferenceGemm.Values(rows * inputs, 1);
+        var w = ReferenceGemm.Values(outputs * inputs, 2);
+        var expected = ReferenceGemm.InOrderFusedSum(x, w, rows, inputs, outputs);
 
         using var untiled = IlgpuComputeBackend.CpuAccelerator();
         using var tiled = IlgpuComputeBackend.CpuAccelerator(tiledFromRows: 1);
