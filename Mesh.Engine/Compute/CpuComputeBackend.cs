@@ -52,10 +52,11 @@ public sealed unsafe class CpuComputeBackend : IComputeBackend
     public void Embed(IStepInputs step, IComputeBuffer table, int dim, IComputeBuffer x)
     {
         var batch = step.Batch;
+        var embeddings = Cpu(table).Data.AsSpan();
         var rows = Cpu(x).Span(batch.Rows * dim);
         for (var r = 0; r < batch.Rows; r++)
         {
-            Cpu(table).Data.AsSpan(batch.Tokens[r] * dim, dim).CopyTo(rows.Slice(r * dim, dim));
+            embeddings.Slice(batch.Tokens[r] * dim, dim).CopyTo(rows.Slice(r * dim, dim));
         }
     }
 
