@@ -63,7 +63,7 @@ public sealed class EngineOptions
     /// <summary>
     /// Where the transformer computes: <c>cpu</c>; <c>cuda</c> (the first GPU the process sees, failing at start when
     /// there is none); <c>auto</c> (CUDA when a device is found, else the CPU, with a log line saying why); or
-    /// <c>ilgpu-cpu</c> (the GPU kernels on ILGPU's CPU accelerator, to check them without a GPU; slow).
+    /// <c>ilgpu-cpu</c> (the GPU kernels called on the host over ILGPU's CPU-accelerator memory, to check them without a GPU; slow).
     /// </summary>
     [RegularExpression("^(cpu|cuda|auto|ilgpu-cpu)$", ErrorMessage = "Engine:Backend must be 'cpu', 'cuda', 'auto' or 'ilgpu-cpu'.")]
     public string Backend { get; set; } = Compute.ComputeBackends.Auto;

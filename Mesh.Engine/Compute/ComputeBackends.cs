@@ -9,7 +9,7 @@ public static class ComputeBackends
     public const string Cuda = "cuda";
     public const string Auto = "auto";
 
-    /// <summary>The GPU kernels on ILGPU's CPU accelerator: slow, for checking the GPU path on a machine without one.</summary>
+    /// <summary>The GPU kernels called on the host over ILGPU's CPU-accelerator memory: slow, for checking the GPU path on a machine without one.</summary>
     public const string IlgpuCpu = "ilgpu-cpu";
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
@@ -9,8 +10,8 @@ namespace Mesh.Engine.Compute.Gpu;
 /// <summary>
 /// The GPU backend: weights, activations and the paged KV cache in device memory, every kernel of the forward pass
 /// compiled by ILGPU. Per step the host copies in the batch's token ids, positions and block tables, and copies out
-/// the sampled rows' logits; sampling stays on the host. The same kernels run on ILGPU's CPU accelerator, which is how
-/// they are tested on machines without a GPU.
+/// the sampled rows' logits; sampling stays on the host. The same kernels run over ILGPU's CPU accelerator (see
+/// <see cref="CpuAccelerator"/> and <see cref="CpuRuntime"/>), which is how they are tested on machines without a GPU.
 /// </summary>
 public sealed class IlgpuComputeBackend : IComputeBackend
 {
@@ -21,6 +22,7 @@ public sealed class IlgpuComputeBackend : IComputeBackend
     private readonly Action<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape> _matMul;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape> _matMulTiled;
     private readonly int _tiledFromRows;
+    private readonly bool _hostLaunches;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float> _rmsNorm;
     private readonly Action<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, RotaryShape> _rotate;
     private readonly Action<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, KvShape> _store;
@@ -36,24 +38,26 @@ public sealed class IlgpuComputeBackend : IComputeBackend
     /// Products of at least this many rows use the shared-memory tiled kernel; fewer (decode steps) the one that gives
     /// each thread a column. Both compute the same bits, so a row's result does not depend on which ran.
     /// </param>
-    private IlgpuComputeBackend(Context context, Accelerator accelerator, int tiledFromRows)
+    /// <param name="hostLaunches">Run the implicitly grouped kernels through <see cref="HostLaunches"/> (ILGPU's CPU accelerator only).</param>
+    private IlgpuComputeBackend(Context context, Accelerator accelerator, int tiledFromRows, bool hostLaunches = false)
     {
         _context = context;
         _accelerator = accelerator;
+        _hostLaunches = hostLaunches;
         _tiledFromRows = tiledFromRows;
         _step = new IlgpuStepInputs(accelerator);
-        _embed = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(IlgpuKernels.Embed);
-        _matMul = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape>(IlgpuKernels.MatMul);
+        Load(ref _embed, IlgpuKernels.Embed);
+        Load(ref _matMul, IlgpuKernels.MatMul);
         _matMulTiled = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulShape>(IlgpuKernels.MatMulTiled);
-        _rmsNorm = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float>(IlgpuKernels.RmsNorm);
-        _rotate = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, RotaryShape>(IlgpuKernels.Rotate);
-        _store = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, KvShape>(IlgpuKernels.StoreKeysAndValues);
-        _scores = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AttentionShape>(IlgpuKernels.AttentionScores);
-        _softmax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, AttentionShape>(IlgpuKernels.Softmax);
-        _values = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, AttentionShape>(IlgpuKernels.AttentionValues);
-        _swiGlu = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<float>, int>(IlgpuKernels.SwiGlu);
-        _add = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(IlgpuKernels.Add);
-        _gather = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(IlgpuKernels.Gather);
+        Load(ref _rmsNorm, IlgpuKernels.RmsNorm);
+        Load(ref _rotate, IlgpuKernels.Rotate);
+        Load(ref _store, IlgpuKernels.StoreKeysAndValues);
+        Load(ref _scores, IlgpuKernels.AttentionScores);
+        Load(ref _softmax, IlgpuKernels.Softmax);
+        Load(ref _values, IlgpuKernels.AttentionValues);
+        Load(ref _swiGlu, IlgpuKernels.SwiGlu);
+        Load(ref _add, IlgpuKernels.Add);
+        Load(ref _gather, IlgpuKernels.Gather);
     }
 
     /// <summary>The backend on the first CUDA device this process sees (<c>CUDA_VISIBLE_DEVICES</c> picks which).</summary>
@@ -78,19 +82,25 @@ public sealed class IlgpuComputeBackend : IComputeBackend
     }
 
     /// <summary>
-    /// The same kernels on ILGPU's CPU accelerator, which runs each GPU thread as .NET code (slow; for checking the
-    /// kernels without a GPU). It emulates a group barrier by blocking hundreds of threads, so by default it keeps to
-    /// the untiled matrix multiply; <paramref name="tiledFromRows"/> turns the tiled one on, on a device emulating
-    /// groups of 256 threads.
+    /// The same kernels over memory of ILGPU's CPU accelerator, for checking them without a GPU: each kernel's method is
+    /// called for every index on the host (<see cref="HostLaunches"/>), and matrix multiplies take the untiled kernel.
     /// </summary>
-    public static IlgpuComputeBackend CpuAccelerator(int tiledFromRows = int.MaxValue)
+    public static IlgpuComputeBackend CpuAccelerator()
     {
         var context = Context.Create(builder => builder.CPU());
-        var accelerator = tiledFromRows == int.MaxValue
-            ? context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel)
-            : new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 8, numMultiprocessors: Environment.ProcessorCount)
-                .CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
-        return new IlgpuComputeBackend(context, accelerator, tiledFromRows);
+        return new IlgpuComputeBackend(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel), int.MaxValue, hostLaunches: true);
+    }
+
+    /// <summary>
+    /// Every kernel launched by ILGPU's CPU runtime, which emulates GPU threads, groups, shared memory and barriers, on a
+    /// device with groups of 256 threads; matrix multiplies of at least <paramref name="tiledFromRows"/> rows take the
+    /// tiled kernel. Each launch costs milliseconds (seconds on a loaded machine), so this is for a few launches.
+    /// </summary>
+    public static IlgpuComputeBackend CpuRuntime(int tiledFromRows)
+    {
+        var context = Context.Create(builder => builder.CPU());
+        var device = new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 8, numMultiprocessors: Environment.ProcessorCount);
+        return new IlgpuComputeBackend(context, device.CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel), tiledFromRows);
     }
 
     public string Name => _accelerator.AcceleratorType == AcceleratorType.CPU
@@ -231,6 +241,38 @@ public sealed class IlgpuComputeBackend : IComputeBackend
         _accelerator.Dispose();
         _context.Dispose();
     }
+
+    private void Load<A, B>([NotNull] ref Action<Index1D, A, B>? field, Action<Index1D, A, B> kernel)
+        where A : struct where B : struct =>
+        field = _hostLaunches ? HostLaunches.Of(kernel) : _accelerator.LoadAutoGroupedStreamKernel(kernel);
+
+    private void Load<A, B, C>([NotNull] ref Action<Index1D, A, B, C>? field, Action<Index1D, A, B, C> kernel)
+        where A : struct where B : struct where C : struct =>
+        field = _hostLaunches ? HostLaunches.Of(kernel) : _accelerator.LoadAutoGroupedStreamKernel(kernel);
+
+    private void Load<A, B, C, D, E>([NotNull] ref Action<Index1D, A, B, C, D, E>? field, Action<Index1D, A, B, C, D, E> kernel)
+        where A : struct where B : struct where C : struct where D : struct where E : struct =>
+        field = _hostLaunches ? HostLaunches.Of(kernel) : _accelerator.LoadAutoGroupedStreamKernel(kernel);
+
+    private void Load<A, B, C>([NotNull] ref Action<Index2D, A, B, C>? field, Action<Index2D, A, B, C> kernel)
+        where A : struct where B : struct where C : struct =>
+        field = _hostLaunches ? HostLaunches.Of(kernel) : _accelerator.LoadAutoGroupedStreamKernel(kernel);
+
+    private void Load<A, B, C, D>([NotNull] ref Action<Index2D, A, B, C, D>? field, Action<Index2D, A, B, C, D> kernel)
+        where A : struct where B : struct where C : struct where D : struct =>
+        field = _hostLaunches ? HostLaunches.Of(kernel) : _accelerator.LoadAutoGroupedStreamKernel(kernel);
+
+    private void Load<A, B, C, D, E>([NotNull] ref Action<Index2D, A, B, C, D, E>? field, Action<Index2D, A, B, C, D, E> kernel)
+        where A : struct where B : struct where C : struct where D : struct where E : struct =>
+        field = _hostLaunches ? HostLaunches.Of(kernel) : _accelerator.LoadAutoGroupedStreamKernel(kernel);
+
+    private void Load<A, B, C, D, E, F>([NotNull] ref Action<Index2D, A, B, C, D, E, F>? field, Action<Index2D, A, B, C, D, E, F> kernel)
+        where A : struct where B : struct where C : struct where D : struct where E : struct where F : struct =>
+        field = _hostLaunches ? HostLaunches.Of(kernel) : _accelerator.LoadAutoGroupedStreamKernel(kernel);
+
+    private void Load<A, B, C, D, E, F, G>([NotNull] ref Action<Index2D, A, B, C, D, E, F, G>? field, Action<Index2D, A, B, C, D, E, F, G> kernel)
+        where A : struct where B : struct where C : struct where D : struct where E : struct where F : struct where G : struct =>
+        field = _hostLaunches ? HostLaunches.Of(kernel) : _accelerator.LoadAutoGroupedStreamKernel(kernel);
 
     /// <summary>The attention scores of a step, <c>[rows · heads, positions]</c>; grown by doubling, never shrunk.</summary>
     private ArrayView<float> Scratch(long length)
