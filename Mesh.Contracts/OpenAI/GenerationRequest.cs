@@ -31,6 +31,7 @@ public abstract class GenerationRequest
     public int? N { get; set; }
 
     [JsonPropertyName("stream")]
+    [JsonConverter(typeof(NullAsFalseConverter))]
     public bool Stream { get; set; }
 
     [JsonPropertyName("stream_options")]
@@ -57,6 +58,7 @@ public abstract class GenerationRequest
 public sealed class StreamOptions
 {
     [JsonPropertyName("include_usage")]
+    [JsonConverter(typeof(NullAsFalseConverter))]
     public bool IncludeUsage { get; set; }
 }
 

@@ -68,15 +68,23 @@ public sealed class CoordinatorFrontTests(TwoCoordinatorsFixture mesh) : IClassF
             Assert.True(result.Done);
             Assert.Equal(8, (int)result.Usage!["completion_tokens"]!);
             var requestId = result.Headers[MeshHeaders.RequestId];
-            // Which coordinator answered: the one that kept the request's trace.
-            for (var c = 0; c < coordinators.Count; c++)
-            {
-                var trace = await coordinators[c].GetAsync(new Uri($"/v1/mesh/requests/{requestId}/trace", UriKind.Relative));
-                if (trace.IsSuccessStatusCode)
+            // Which coordinator answered: the one that kept the request's trace, which it does just after the stream ends.
+            var keptBy = await Eventually.MatchAsync(async () =>
                 {
-                    served.Add(c);
-                }
-            }
+                    var found = new List<int>();
+                    for (var c = 0; c < coordinators.Count; c++)
+                    {
+                        using var trace = await coordinators[c].GetAsync(new Uri($"/v1/mesh/requests/{requestId}/trace", UriKind.Relative));
+                        if (trace.IsSuccessStatusCode)
+                        {
+                            found.Add(c);
+                        }
+                    }
+                    return found;
+                },
+                found => found.Count > 0,
+                found => $"no coordinator kept the trace of {requestId}");
+            served.UnionWith(keptBy);
         }
 
         Assert.Equal([0, 1], served.Order());

@@ -75,6 +75,27 @@ public sealed class EngineApiTests(EngineFixture fixture) : IClassFixture<Engine
         Assert.True(steps < tokens, $"{steps} decode steps for {tokens} decode tokens: nothing was batched");
     }
 
+    /// <summary>OpenAI's API documents its optional fields as "or null", and clients send null for "not given".</summary>
+    [Theory]
+    [InlineData("stream")]
+    [InlineData("stream_options")]
+    [InlineData("temperature")]
+    [InlineData("top_p")]
+    [InlineData("seed")]
+    [InlineData("stop")]
+    [InlineData("n")]
+    [InlineData("user")]
+    public async Task Null_for_an_optional_field_means_it_was_not_given(string field)
+    {
+        var body = OpenAIClient.Chat(UniquePrompt(3), 2);
+        body[field] = null;
+
+        var completion = await OpenAIClient.PostJsonAsync(_client, "/v1/chat/completions", body);
+
+        Assert.Equal("chat.completion", (string?)completion["object"]);
+        Assert.Equal(2, (int)completion["usage"]!["completion_tokens"]!);
+    }
+
     public static TheoryData<string, string, int, string?> BadInputs => new()
     {
         { "malformed JSON", "{\"messages\": [", 400, null },
