@@ -3,7 +3,7 @@ using Mesh.Tests.Infrastructure;
 namespace Mesh.Tests.Engine.Compute;
 
 /// <summary>
-/// A real engine process with <c>Engine:Backend=ilgpu-cpu</c> (the GPU backend's kernels on ILGPU's CPU accelerator)
+/// A real engine process with <c>Engine:Backend=ilgpu-cpu</c> (the GPU backend's kernels, called on the host over ILGPU's CPU-accelerator memory)
 /// serves through the same scheduler and KV cache, and generates the greedy tokens of an engine on the CPU backend.
 /// </summary>
 public sealed class EngineGpuBackendTests

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging.Testing;
 namespace Mesh.Tests.Engine.Compute;
 
 /// <summary>
-/// The GPU backend's kernels, run on ILGPU's CPU accelerator (no GPU needed), against the CPU backend on the tiny
+/// The GPU backend's kernels, run over ILGPU's CPU accelerator (no GPU needed), against the CPU backend on the tiny
 /// model: logits within a stated tolerance, and the same greedy tokens.
 /// </summary>
 public sealed class IlgpuBackendTests
