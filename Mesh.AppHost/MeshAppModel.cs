@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.Contracts.Compute;
 using Mesh.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
@@ -144,7 +145,7 @@ public static class MeshAppModel
             .WithEnvironment("Engine__Tier", tier)
             .WithEnvironment("Engine__Simulated", settings.Simulated ? "true" : "false")
             .WithEnvironment("Engine__Backend", settings.Backend);
-        if (!settings.Simulated && settings.Backend != "cpu")
+        if (!settings.Simulated && settings.Backend != ComputeBackendNames.Cpu)
         {
             engine.WithGpuPerReplica(CudaDevices.Visible(settings.CudaDevices ?? Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES")));
         }

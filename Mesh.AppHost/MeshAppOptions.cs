@@ -1,3 +1,5 @@
+using Mesh.Contracts.Compute;
+
 namespace Mesh.AppHost;
 
 /// <summary>The shape of the demo mesh, bound from the AppHost's <c>Mesh:</c> section (appsettings.json, environment, command line).</summary>
@@ -43,7 +45,7 @@ public sealed class MeshAppOptions
         /// Where the engines compute (<c>Engine:Backend</c>): <c>auto</c> takes a GPU when one is found, else the CPU;
         /// <c>cuda</c> insists on a GPU; <c>cpu</c> never looks for one.
         /// </summary>
-        public string Backend { get; set; } = "auto";
+        public string Backend { get; set; } = ComputeBackendNames.Auto;
 
         /// <summary>
         /// The GPUs local engine replicas are spread over, one per replica in turn (<c>"0,1"</c>); by default every GPU

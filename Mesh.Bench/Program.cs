@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.Contracts.Compute;
 using Mesh.Bench.Coordinator;
 using Mesh.Bench.Dashboard;
 using Mesh.Bench.Engine;
@@ -16,8 +17,8 @@ var command = args.FirstOrDefault() ?? "help";
 double Number(int index, double fallback) => args.Length > index ? double.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 return command switch
 {
-    "engine" => await EngineBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "small", args.ElementAtOrDefault(2) ?? "cpu"),
-    "engine-gemm" => EngineBenchmark.RunGemmOnly(args.ElementAtOrDefault(1) ?? "small", args.ElementAtOrDefault(2) ?? "cpu"),
+    "engine" => await EngineBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "small", args.ElementAtOrDefault(2) ?? ComputeBackendNames.Cpu),
+    "engine-gemm" => EngineBenchmark.RunGemmOnly(args.ElementAtOrDefault(1) ?? "small", args.ElementAtOrDefault(2) ?? ComputeBackendNames.Cpu),
     "coordinator" => await CoordinatorBenchmark.RunAsync(Number(1, 500), (int)Number(2, 10)),
     "routing" => await RoutingSuite.RunAsync(args[1..]),
     "redis-outage" => await RedisOutageBenchmark.RunAsync(Number(1, 50), (int)Number(2, 10)),

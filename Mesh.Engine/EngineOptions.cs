@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Mesh.Contracts.Compute;
 using Mesh.Engine.Inference;
 using Microsoft.Extensions.Options;
 
@@ -65,8 +66,8 @@ public sealed class EngineOptions
     /// there is none); <c>auto</c> (CUDA when a device is found, else the CPU, with a log line saying why); or
     /// <c>ilgpu-cpu</c> (the GPU kernels called on the host over ILGPU's CPU-accelerator memory, to check them without a GPU; slow).
     /// </summary>
-    [RegularExpression("^(cpu|cuda|auto|ilgpu-cpu)$", ErrorMessage = "Engine:Backend must be 'cpu', 'cuda', 'auto' or 'ilgpu-cpu'.")]
-    public string Backend { get; set; } = Compute.ComputeBackends.Auto;
+    [RegularExpression(ComputeBackendNames.Pattern, ErrorMessage = "Engine:Backend must be 'cpu', 'cuda', 'auto' or 'ilgpu-cpu'.")]
+    public string Backend { get; set; } = ComputeBackendNames.Auto;
 
     /// <summary>Compute threads of the CPU backend; 0 uses every core.</summary>
     [Range(0, 1024)]

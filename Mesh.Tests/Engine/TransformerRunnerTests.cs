@@ -1,3 +1,4 @@
+using Mesh.Contracts.Compute;
 using Mesh.Engine.Compute;
 using Mesh.Engine.Inference;
 using Mesh.Engine.KvCache;
@@ -40,8 +41,8 @@ public sealed class TransformerRunnerTests
     }
 
     [Theory]
-    [InlineData(ComputeBackends.Cpu)]
-    [InlineData(ComputeBackends.IlgpuCpu)]
+    [InlineData(ComputeBackendNames.Cpu)]
+    [InlineData(ComputeBackendNames.IlgpuCpu)]
     public void A_prompt_gives_bit_identical_logits_alone_or_chunked_beside_another_sequence(string backend)
     {
         var a = Tokens(40, 1);
@@ -59,8 +60,8 @@ public sealed class TransformerRunnerTests
     }
 
     [Theory]
-    [InlineData(ComputeBackends.Cpu)]
-    [InlineData(ComputeBackends.IlgpuCpu)]
+    [InlineData(ComputeBackendNames.Cpu)]
+    [InlineData(ComputeBackendNames.IlgpuCpu)]
     public void A_prompt_on_top_of_cached_blocks_gives_the_logits_of_a_cold_run(string backend)
     {
         var a = Tokens(40, 3);
@@ -78,8 +79,8 @@ public sealed class TransformerRunnerTests
     }
 
     [Theory]
-    [InlineData(ComputeBackends.Cpu)]
-    [InlineData(ComputeBackends.IlgpuCpu)]
+    [InlineData(ComputeBackendNames.Cpu)]
+    [InlineData(ComputeBackendNames.IlgpuCpu)]
     public void A_prompt_served_entirely_from_cache_recomputes_only_its_last_token_and_matches_a_cold_run(string backend)
     {
         var a = Tokens(32, 5);

@@ -9,6 +9,10 @@ internal sealed class CpuBuffer(float[] data) : IComputeBuffer
 
     public Span<float> Span(int length) => Data.AsSpan(0, length);
 
+    /// <summary>The buffer as the CPU backend made it; another backend's buffer is a caller's mistake.</summary>
+    public static CpuBuffer Of(IComputeBuffer buffer) =>
+        buffer as CpuBuffer ?? throw new ArgumentException($"{buffer.GetType().Name} is not a CPU buffer.", nameof(buffer));
+
     public void Dispose()
     {
     }

@@ -1,3 +1,4 @@
+using Mesh.Contracts.Compute;
 using System.Reflection;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
@@ -128,12 +129,12 @@ public sealed class IlgpuBackendTests
     public void Cuda_without_a_device_fails_at_start_saying_why_and_auto_falls_back_to_the_cpu_with_a_log_line()
     {
         var logger = new FakeLogger();
-        using var chosen = ComputeBackends.Create(ComputeBackends.Auto, threads: 1, logger);
+        using var chosen = ComputeBackends.Create(ComputeBackendNames.Auto, threads: 1, logger);
         if (chosen is IlgpuComputeBackend gpu)
         {
             // A machine with a GPU: auto takes it, and cuda does too.
             Assert.Equal(ILGPU.Runtime.AcceleratorType.Cuda, gpu.AcceleratorType);
-            using var cuda = ComputeBackends.Create(ComputeBackends.Cuda, threads: 1, logger);
+            using var cuda = ComputeBackends.Create(ComputeBackendNames.Cuda, threads: 1, logger);
             Assert.IsType<IlgpuComputeBackend>(cuda);
             return;
         }
@@ -142,7 +143,7 @@ public sealed class IlgpuBackendTests
         Assert.Contains("computing on the CPU", line.Message, StringComparison.Ordinal);
         Assert.Contains("No CUDA device", line.Message, StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidOperationException>(() => ComputeBackends.Create(ComputeBackends.Cuda, threads: 1, logger));
+        var error = Assert.Throws<InvalidOperationException>(() => ComputeBackends.Create(ComputeBackendNames.Cuda, threads: 1, logger));
         Assert.Contains("Engine:Backend is 'cuda'", error.Message, StringComparison.Ordinal);
         Assert.Contains("No CUDA device", error.Message, StringComparison.Ordinal);
     }
