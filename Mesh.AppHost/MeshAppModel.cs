@@ -1,169 +1,144 @@
 using System.Globalization;
+using Mesh.Aspire.Hosting.Redis;
 using Mesh.Contracts.Compute;
-using Mesh.Hosting.ApplicationModel;
 using Microsoft.Extensions.Configuration;
 
 namespace Mesh.AppHost;
 
 /// <summary>
-/// The mesh's app model, used by <c>Program</c> and by the tests' testing builder: Redis, the local engine replicas,
-/// a cloud-tier engine (or a real provider), the coordinator referencing all of them, the Semantic Kernel
-/// workflow, and the dashboard.
+/// The demo mesh on the hosting integration: Redis, the local engine replicas, a cloud-tier engine (or a real provider),
+/// the coordinator referencing all of them, and the Semantic Kernel workflow. Aspire runs the dashboard itself.
 /// </summary>
 public static class MeshAppModel
 {
-    public static MeshAppOptions Define(IDistributedApplicationBuilder builder)
-    {
-        var options = builder.Configuration.GetSection(MeshAppOptions.Section).Get<MeshAppOptions>() ?? new MeshAppOptions();
-        if (options.Dashboard)
-        {
-            var settings = new DashboardSettings();
-            builder.Configuration.GetSection("Dashboard").Bind(settings);
-            builder.AddDashboard("dashboard", "Mesh.Dashboard", settings);
-        }
-
-        // Signs heartbeats and guards the engines' API; generated for each run unless Parameters:mesh-secret is set.
-        var secret = builder.AddParameter(SecretParameter, secret: true);
-        var redis = Redis(builder, options.Redis);
-        var engines = Engine(builder.AddProject("engine", "Mesh.Engine"), redis, secret, options.Engines, tier: "local")
-            .WithReplicas(options.Engines.Replicas);
-        if (options.Engines.Gpus > 0)
-        {
-            engines.WithGpus(options.Engines.Gpus);
-        }
-
-        var coordinator = redis(builder.AddProject("coordinator", "Mesh.Coordinator")
-            .WithReplicas(options.Coordinator.Replicas)
-            .WithHttpHealthCheck()
-            .WithReference(engines)
-            .WithEnvironment(SecretEnvironment, secret))
-            .WithEnvironment("Coordinator__DefaultPolicy", options.Coordinator.Policy)
-            .WithEnvironment("Coordinator__DefaultTierPolicy", options.Coordinator.TierPolicy);
-        if (options.Coordinator.PrefixTtl is { } ttl)
-        {
-            coordinator.WithEnvironment("Coordinator__PrefixIndex__Ttl", ttl.ToString("c", CultureInfo.InvariantCulture));
-        }
-        if (options.Coordinator.ApiKey is { Length: > 0 } key)
-        {
-            coordinator.WithEnvironment("Coordinator__ApiKey", new ParameterResource("coordinator-api-key", key, secret: true));
-        }
-        if (options.Coordinator.Replicas == 1)
-        {
-            if (options.Coordinator.Port > 0)
-            {
-                coordinator.WithHttpEndpoint(options.Coordinator.Port);
-            }
-        }
-        else
-        {
-            // N coordinators share the prefix index and the engines' load through Redis; a round-robin front takes the usual port.
-            var front = builder.AddProject(FrontResource, "Mesh.Front")
-                .WithHttpHealthCheck()
-                .WithReference(coordinator)
-                .WaitFor(coordinator)
-                .WithEnvironment("Front__Service", coordinator.Resource.Name);
-            if (options.Coordinator.Port > 0)
-            {
-                front.WithHttpEndpoint(options.Coordinator.Port);
-            }
-        }
-
-        if (options.Cloud.Enabled && options.Cloud.Url is { Length: > 0 } url)
-        {
-            coordinator
-                .WithEnvironment("Coordinator__StaticBackends__0__Name", "cloud")
-                .WithEnvironment("Coordinator__StaticBackends__0__Url", url)
-                .WithEnvironment("Coordinator__StaticBackends__0__Tier", "cloud")
-                .WithEnvironment("Coordinator__StaticBackends__0__ApiKey", new ParameterResource("cloud-api-key", options.Cloud.ApiKey ?? string.Empty, secret: true))
-                .WithEnvironment("Coordinator__StaticBackends__0__Model", options.Cloud.Model ?? string.Empty);
-        }
-        else if (options.Cloud.Enabled)
-        {
-            var cloud = Engine(builder.AddProject("cloud", "Mesh.Engine"), redis, secret, options.Engines, tier: "cloud")
-                .WithEnvironment("Engine__Id", "cloud");
-            coordinator.WithReference(cloud);
-        }
-
-        if (options.Workflow.Enabled)
-        {
-            // MoFA's demo as a Semantic Kernel workflow, calling the coordinator as any application would.
-            var workflow = builder.AddProject("workflow", "Mesh.Workflow")
-                .WithHttpHealthCheck()
-                .WithReference(coordinator)
-                .WaitFor(coordinator)
-                .WithEnvironment("Workflow__Model", $"mesh-{options.Engines.Model}");
-            if (options.Coordinator.ApiKey is { Length: > 0 } workflowKey)
-            {
-                workflow.WithEnvironment("Mesh__ApiKey", new ParameterResource("coordinator-api-key", workflowKey, secret: true));
-            }
-            if (options.Workflow.Port > 0)
-            {
-                workflow.WithHttpEndpoint(options.Workflow.Port);
-            }
-        }
-        return options;
-    }
-
     /// <summary>The parameter holding the mesh secret.</summary>
     public const string SecretParameter = "mesh-secret";
 
     /// <summary>The front that balances N coordinators (present when <c>Mesh:Coordinator:Replicas</c> is above 1).</summary>
     public const string FrontResource = "front";
 
-    private const string SecretEnvironment = "Mesh__Secret";
-
-    /// <summary>
-    /// What connects a service to Redis: a reference to the app's own <c>redis-server</c> (waited for), or, when
-    /// <c>Mesh:Redis:ConnectionString</c> names an external one, that connection string as a secret.
-    /// </summary>
-    private static Func<IResourceBuilder<ProjectResource>, IResourceBuilder<ProjectResource>> Redis(IDistributedApplicationBuilder builder, MeshAppOptions.RedisSettings settings)
+    public static async Task<MeshApp> DefineAsync(IDistributedApplicationBuilder builder)
     {
-        if (settings.ConnectionString is { Length: > 0 } external)
+        var options = MeshAppSettings.Read(builder.Configuration);
+        var secret = builder.AddMeshSecret(SecretParameter);
+        var redisChoice = await builder.ChooseRedisAsync(options.RedisMode, options.Settings.Redis.ConnectionString);
+        var redis = builder.AddMeshRedis("redis", redisChoice, options.Settings.Redis.ConnectionString);
+
+        var engineSettings = options.Settings.Engines;
+        var engines = Engine(builder.AddMeshEngines<Projects.Mesh_Engine>("engine"), redis, secret, engineSettings)
+            .WithReplicas(engineSettings.Replicas);
+        if (engineSettings.Gpus > 0)
         {
-            var connectionString = new ParameterResource("redis-connection-string", external, secret: true);
-            return service => service.WithEnvironment("ConnectionStrings__redis", connectionString);
+            engines.WithGpus(engineSettings.Gpus);
         }
-        var redis = builder.AddRedis("redis").WithRestartPolicy(RestartPolicy.WithBackoff);
-        return service => service.WithReference(redis).WaitFor(redis);
+
+        var coordinatorSettings = options.Settings.Coordinator;
+        var coordinator = WithRedis(builder.AddMeshCoordinator<Projects.Mesh_Coordinator>("coordinator"), redis)
+            .WithReplicas(coordinatorSettings.Replicas)
+            .WithEngines(engines)
+            .WithMeshSecret(secret)
+            .WithCoordinatorSetting("DefaultPolicy", coordinatorSettings.Policy)
+            .WithCoordinatorSetting("DefaultTierPolicy", coordinatorSettings.TierPolicy);
+        if (coordinatorSettings.PrefixTtl is { } ttl)
+        {
+            coordinator.WithCoordinatorSetting("PrefixIndex:Ttl", ttl.ToString("c", CultureInfo.InvariantCulture));
+        }
+        IResourceBuilder<ParameterResource>? apiKey = coordinatorSettings.ApiKey is { Length: > 0 } key
+            ? builder.AddParameter("coordinator-api-key", key, secret: true)
+            : null;
+        if (apiKey is not null)
+        {
+            coordinator.WithApiKey(apiKey);
+        }
+
+        // Clients reach one coordinator on its own socket; N coordinators share the prefix index and the engines' load
+        // through Redis, behind a round-robin front on the usual port.
+        IResourceBuilder<IResourceWithServiceDiscovery> entry = coordinator;
+        var port = coordinatorSettings.Port > 0 ? coordinatorSettings.Port : (int?)null;
+        if (coordinatorSettings.Replicas == 1)
+        {
+            if (port is { } clientPort)
+            {
+                coordinator.WithClientPort(clientPort);
+            }
+        }
+        else
+        {
+            entry = builder.AddProject<Projects.Mesh_Front>(FrontResource)
+                .WithHttpEndpoint(port: port, name: "http")
+                .WithHttpHealthCheck("/health")
+                .WithReference(coordinator)
+                .WaitFor(coordinator)
+                .WithEnvironment("Front__Service", coordinator.Resource.Name)
+                // Locally the replicas share one address, Aspire's endpoint proxy, which balances connections.
+                .WithEnvironment(context =>
+                {
+                    if (context.ExecutionContext.IsRunMode)
+                    {
+                        context.EnvironmentVariables["Front__ConnectionPerRequest"] = "true";
+                    }
+                });
+        }
+
+        var cloud = options.Settings.Cloud;
+        if (cloud.Enabled && cloud.Url is { Length: > 0 } url)
+        {
+            coordinator.WithStaticBackend(0, "cloud", url, "cloud", builder.AddParameter("cloud-api-key", cloud.ApiKey ?? string.Empty, secret: true), cloud.Model);
+        }
+        else if (cloud.Enabled)
+        {
+            var cloudEngine = Engine(builder.AddMeshEngines<Projects.Mesh_Engine>("cloud", tier: "cloud"), redis, secret, engineSettings)
+                .WithEngineSetting("Id", "cloud");
+            coordinator.WithEngines(cloudEngine);
+        }
+
+        IResourceBuilder<ProjectResource>? workflow = null;
+        if (options.Settings.Workflow.Enabled)
+        {
+            // MoFA's demo as a Semantic Kernel workflow, calling the coordinator as any application would.
+            workflow = builder.AddProject<Projects.Mesh_Workflow>("workflow")
+                .WithHttpEndpoint(port: options.Settings.Workflow.Port > 0 ? options.Settings.Workflow.Port : null, name: "http")
+                .WithHttpHealthCheck("/health")
+                .WithReference(entry)
+                .WaitFor(entry)
+                .WithEnvironment("Workflow__Model", $"mesh-{engineSettings.Model}");
+            if (apiKey is not null)
+            {
+                workflow.WithEnvironment("Mesh__ApiKey", apiKey);
+            }
+        }
+        // `--operation publish` writes Kubernetes manifests and a Compose file from this model (Aspire's manifest too, with `--publisher manifest`).
+        builder.AddMeshKubernetesPublisher().AddMeshComposePublisher();
+        return new MeshApp(options.Settings, redisChoice, (IResourceWithEndpoints)entry.Resource, workflow?.Resource);
     }
 
-    private static IResourceBuilder<ProjectResource> Engine(
-        IResourceBuilder<ProjectResource> engine, Func<IResourceBuilder<ProjectResource>, IResourceBuilder<ProjectResource>> redis, ParameterResource secret,
-        MeshAppOptions.EngineSettings settings, string tier)
+    private static IResourceBuilder<T> WithRedis<T>(IResourceBuilder<T> service, IResourceBuilder<IResourceWithConnectionString>? redis)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
+        redis is null ? service : service.WithReference(redis).WaitFor(redis);
+
+    private static IResourceBuilder<MeshEngineResource> Engine(IResourceBuilder<MeshEngineResource> engine,
+        IResourceBuilder<IResourceWithConnectionString>? redis, IResourceBuilder<ParameterResource> secret, MeshAppOptions.EngineSettings settings)
     {
-        redis(engine.WithHttpHealthCheck())
-            .WithEnvironment(SecretEnvironment, secret)
-            // The URL this instance advertises in its heartbeat: its own port here, its pod's IP in Kubernetes.
-            .WithEnvironment(context =>
-            {
-                if (context.Values.InstanceUrl is { } url)
-                {
-                    context.Environment["Engine__PublicUrl"] = url;
-                }
-            })
-            .WithEnvironment("Engine__Model", settings.Model)
-            .WithEnvironment("Engine__Tier", tier)
-            .WithEnvironment("Engine__Simulated", settings.Simulated ? "true" : "false")
-            .WithEnvironment("Engine__Backend", settings.Backend);
-        if (!settings.Simulated && settings.Backend != ComputeBackendNames.Cpu)
-        {
-            engine.WithGpuPerReplica(CudaDevices.Visible(settings.CudaDevices ?? Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES")));
-        }
+        WithRedis(engine, redis)
+            .WithMeshSecret(secret)
+            .WithEngineSetting("Model", settings.Model)
+            .WithEngineSetting("Simulated", settings.Simulated ? "true" : "false")
+            .WithEngineSetting("Backend", settings.Backend);
         if (settings.KvCapacityBlocks > 0)
         {
-            engine.WithEnvironment("Engine__KvCapacityBlocks", settings.KvCapacityBlocks.ToString(CultureInfo.InvariantCulture));
+            engine.WithEngineSetting("KvCapacityBlocks", settings.KvCapacityBlocks.ToString(CultureInfo.InvariantCulture));
         }
         if (settings.Simulated && settings.SimulatedContextWindow > 0)
         {
-            engine.WithEnvironment("Engine__Simulation__ContextWindow", settings.SimulatedContextWindow.ToString(CultureInfo.InvariantCulture));
+            engine.WithEngineSetting("Simulation:ContextWindow", settings.SimulatedContextWindow.ToString(CultureInfo.InvariantCulture));
         }
         if (settings.HeartbeatInterval is { } interval)
         {
-            engine.WithEnvironment("Engine__HeartbeatInterval", interval.ToString("c", CultureInfo.InvariantCulture));
+            engine.WithEngineSetting("HeartbeatInterval", interval.ToString("c", CultureInfo.InvariantCulture));
         }
-        if (settings.RestartOnExit)
+        if (!settings.RestartOnExit)
         {
-            engine.WithRestartPolicy(RestartPolicy.WithBackoff);
+            engine.Resource.Annotations.Remove(engine.Resource.Annotations.OfType<RestartOnExitAnnotation>().Single());
         }
         return engine;
     }

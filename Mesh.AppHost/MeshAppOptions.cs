@@ -1,3 +1,4 @@
+using Mesh.Aspire.Hosting.Redis;
 using Mesh.Contracts.Compute;
 
 namespace Mesh.AppHost;
@@ -16,8 +17,6 @@ public sealed class MeshAppOptions
     public WorkflowSettings Workflow { get; set; } = new();
 
     public RedisSettings Redis { get; set; } = new();
-
-    public bool Dashboard { get; set; } = true;
 
     public sealed class EngineSettings
     {
@@ -54,9 +53,16 @@ public sealed class MeshAppOptions
         public string? CudaDevices { get; set; }
     }
 
-    /// <summary>Redis: the app's own <c>redis-server</c>, or an external one by connection string (a secret when published).</summary>
+    /// <summary>
+    /// Redis: <c>Auto</c> (an external one when <see cref="ConnectionString"/> is set, else a container where a container
+    /// runtime answers, else this machine's <c>redis-server</c>, else none), or one of <c>Container</c>, <c>Executable</c>,
+    /// <c>External</c>, <c>None</c> to force it.
+    /// </summary>
     public sealed class RedisSettings
     {
+        public string Mode { get; set; } = nameof(RedisMode.Auto);
+
+        /// <summary>An existing Redis or Redis Cluster (StackExchange.Redis syntax), kept as a secret parameter.</summary>
         public string? ConnectionString { get; set; }
     }
 

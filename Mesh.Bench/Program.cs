@@ -1,7 +1,6 @@
 using System.Globalization;
 using Mesh.Contracts.Compute;
 using Mesh.Bench.Coordinator;
-using Mesh.Bench.Dashboard;
 using Mesh.Bench.Engine;
 using Mesh.Bench.Routing;
 using Mesh.Bench.Startup;
@@ -12,7 +11,6 @@ using Mesh.Bench.Startup;
 //   dotnet run -c Release --project Mesh.Bench -- routing [all|uniform|zipf|multiturn|lowshare]
 //   dotnet run -c Release --project Mesh.Bench -- redis-outage [rate=50] [seconds=10]
 //   dotnet run -c Release --project Mesh.Bench -- startup [runs=3]
-//   dotnet run -c Release --project Mesh.Bench -- otlp [traces=20000]
 var command = args.FirstOrDefault() ?? "help";
 double Number(int index, double fallback) => args.Length > index ? double.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
 return command switch
@@ -23,7 +21,6 @@ return command switch
     "routing" => await RoutingSuite.RunAsync(args[1..]),
     "redis-outage" => await RedisOutageBenchmark.RunAsync(Number(1, 50), (int)Number(2, 10)),
     "startup" => await StartupBenchmark.RunAsync((int)Number(1, 3), Directory.GetCurrentDirectory()),
-    "otlp" => await OtlpIngestBenchmark.RunAsync((int)Number(1, 20000)),
     _ => Help(),
 };
 
@@ -39,8 +36,7 @@ static int Help()
                                             rates up to capacity, 1/2/4 coordinators, an engine killed mid-run;
                                             routing real: the uniform shape, small, on four real tiny engines
           redis-outage [rate] [seconds]     request latency with Redis healthy, hung (SIGSTOP) and killed, side by side
-          otlp [traces]                     dashboard OTLP ingest spans/s (HTTP and gRPC), memory with the store at its limits
-          startup [runs]                    `dotnet run --project Mesh.AppHost` to all resources healthy (run from the repository root)
+          startup [runs]                    `dotnet run --project Mesh.AppHost` to a ready mesh, and SIGTERM to no process left (run from the repository root)
         Results are printed and saved under bench-results/ (markdown, and PNG plots).
         """);
     return 1;

@@ -1,6 +1,7 @@
 using Mesh.Contracts.Http;
 using Mesh.Coordinator;
 using Mesh.Coordinator.Api;
+using Mesh.Coordinator.RoutingView;
 using Mesh.Coordinator.Telemetry;
 
 // appsettings.json is read from beside the binary, whatever directory the service is started from.
@@ -13,4 +14,5 @@ app.UseOpenAIErrors(onInternalError: (context, _) => context.RequestServices.Get
 app.UseCoordinatorCors();
 app.MapDefaultEndpoints();
 app.MapCoordinatorApi();
+app.MapRoutingView();
 app.Run();

@@ -36,7 +36,7 @@ public static class EngineServiceExtensions
             var options = provider.GetRequiredService<IOptions<EngineOptions>>().Value;
             var blocks = provider.GetRequiredService<EngineModelLoader.LoadedModel>().Blocks;
             var tier = EngineTiers.Parse(options.Tier);
-            var id = options.Id ?? EngineIdentity.DefaultId(builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"]);
+            var id = options.Id ?? EngineIdentity.DefaultId(builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"], builder.Configuration["OTEL_SERVICE_NAME"]);
             return new EngineIdentity(id, tier, provider.GetRequiredService<ModelInfo>(), blocks.Capacity, blocks.BlockSize,
                 provider.GetRequiredService<TimeProvider>())
             {

@@ -13,4 +13,10 @@ public sealed class FrontOptions
     /// <summary>How long a forwarded request may stay silent; a long prefill before the first token must fit.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The service's address balances connections over its replicas (Aspire's endpoint proxy): open one per request, so
+    /// requests, not connections, are spread over them.
+    /// </summary>
+    public bool ConnectionPerRequest { get; set; }
 }

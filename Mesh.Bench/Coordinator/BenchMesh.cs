@@ -1,35 +1,38 @@
 using System.Text.Json.Nodes;
 using Mesh.AppHost;
 using Mesh.Contracts.Security;
-using Mesh.Hosting;
-using Mesh.Hosting.Testing;
+using Aspire.Hosting.Testing;
+using Mesh.Testing;
 
 namespace Mesh.Bench.Coordinator;
 
-/// <summary>The mesh under measurement: the AppHost's own app model with simulated engines, started in-process by the testing builder.</summary>
+/// <summary>The mesh under measurement: the AppHost itself with simulated engines, started in-process by Aspire's testing builder.</summary>
 public sealed class BenchMesh : IAsyncDisposable
 {
-    private BenchMesh(DistributedApplication app, IReadOnlyList<HttpClient> coordinators)
+    private readonly string _secret;
+
+    private BenchMesh(RunningApp app, IReadOnlyList<HttpClient> coordinators, string secret)
     {
         App = app;
         Coordinators = coordinators;
+        _secret = secret;
     }
 
-    public DistributedApplication App { get; }
+    public RunningApp App { get; }
 
     /// <summary>One client per coordinator replica.</summary>
     public IReadOnlyList<HttpClient> Coordinators { get; }
 
     public HttpClient Coordinator => Coordinators[0];
 
-    public IReadOnlyList<Uri> EngineUrls => [.. App.Instances.Where(i => i.Resource.Name == "engine").Select(i => i.Url!)];
+    public IReadOnlyList<Uri> EngineUrls => [.. App.Replicas("engine").Select(r => r.Url!)];
 
     /// <summary>A client for calling the engines directly: it carries the engine API key derived from the run's mesh secret.</summary>
     public HttpClient CreateEngineClient()
     {
         var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(120) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
-            "Bearer", MeshSecret.EngineApiKey(App.GetParameterValue(MeshAppModel.SecretParameter)));
+            "Bearer", MeshSecret.EngineApiKey(_secret));
         return client;
     }
 
@@ -38,21 +41,20 @@ public sealed class BenchMesh : IAsyncDisposable
     public static async Task<BenchMesh> StartAsync(int engines, int coordinators, params string[] extra)
     {
         Console.WriteLine($"  Starting redis, {engines} engines and {coordinators} coordinator(s)...");
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define,
+        RunningApp.Patience = TimeSpan.FromSeconds(180);
+        var app = await RunningApp.StartAsync(await DistributedApplicationTestingBuilder.CreateAsync<Projects.Mesh_AppHost>(
         [
             "--Mesh:Engines:Simulated=true", "--Mesh:Engines:Model=small", $"--Mesh:Engines:Replicas={engines}",
-            "--Mesh:Engines:HeartbeatInterval=00:00:00.250", "--Mesh:Cloud:Enabled=false", "--Mesh:Dashboard=false",
+            "--Mesh:Engines:HeartbeatInterval=00:00:00.250", "--Mesh:Cloud:Enabled=false",
             "--Mesh:Coordinator:Port=0", $"--Mesh:Coordinator:Replicas={coordinators}", "--Mesh:Workflow:Enabled=false", .. extra,
-        ]);
-        var app = await builder.BuildAsync();
-        await app.StartAsync();
-        await app.WaitForAllHealthyAsync(TimeSpan.FromSeconds(180));
-        var clients = Enumerable.Range(0, coordinators).Select(i => new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 })
+        ]));
+        // Each coordinator replica on its own socket, not through the endpoint's balancing proxy: the measurement says which one served.
+        var clients = app.Replicas("coordinator").Select(replica => new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 })
         {
-            BaseAddress = app.GetEndpoint("coordinator", i),
+            BaseAddress = replica.Url,
             Timeout = TimeSpan.FromSeconds(300),
         }).ToList();
-        var mesh = new BenchMesh(app, clients);
+        var mesh = new BenchMesh(app, clients, await app.ParameterAsync(MeshAppModel.SecretParameter));
         await mesh.WaitForEnginesAsync(engines, _ => true);
         return mesh;
     }

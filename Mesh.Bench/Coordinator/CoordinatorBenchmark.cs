@@ -34,7 +34,7 @@ public static class CoordinatorBenchmark
         var engines = mesh.EngineUrls;
         using var direct = mesh.CreateEngineClient();
         var chat = new Uri("/v1/chat/completions", UriKind.Relative);
-        var coordinatorPid = mesh.App.Instances.Single(i => i.Resource.Name == "coordinator").Process!.ProcessId;
+        var coordinatorPid = ProcessTree.Service(mesh.App.Instance("coordinator").ProcessId!.Value);
         Func<int, (Uri, JsonObject, HttpClient?)> Direct(Func<int, JsonObject> body) => i => (new Uri(engines[i % engines.Count], "/v1/chat/completions"), body(i), direct);
         Func<int, (Uri, JsonObject, HttpClient?)> Through(Func<int, JsonObject> body) => i => (chat, body(i), null);
 
@@ -82,7 +82,7 @@ public static class CoordinatorBenchmark
             + $"{busy.Count(r => r.Error is not null)} errors; from /proc, every cost of the process included)."));
 
         // 4. Idle.
-        var redis = await ConnectionMultiplexer.ConnectAsync(mesh.App.GetConnectionString("redis")! + ",allowAdmin=true");
+        var redis = await ConnectionMultiplexer.ConnectAsync(await mesh.App.ConnectionStringAsync("redis") + ",allowAdmin=true");
         var scriptsBefore = await ScriptCallsAsync(redis);
         var metricsBefore = await ScrapeAsync(mesh.Coordinator);
         Console.WriteLine($"  Idle for {IdleWindow.TotalSeconds:F0} s...");

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Mesh.Hosting.Orchestration;
 
 namespace Mesh.Bench.Coordinator;
 
@@ -17,37 +16,26 @@ public static class RedisOutageBenchmark
         Console.WriteLine($"Redis outage at {rate} requests/s, {seconds} s per phase, 4 simulated engines.");
         await using var mesh = await BenchMesh.StartAsync(4);
         var load = new OpenLoopLoad(mesh.Coordinator);
-        var redis = mesh.App.Instances.Single(i => i.Resource.Name == "redis");
+        var redis = mesh.App.Instance("redis").ProcessId!.Value;
         (Uri, JsonObject, HttpClient?) Request(int i) => (new Uri("/v1/chat/completions", UriKind.Relative), Body(i), null);
         await load.RunAsync(Request, rate, TimeSpan.FromSeconds(2), "warm-up");
 
         var report = new Report($"Requests during a Redis outage ({rate} req/s, 4 simulated engines, streamed, 2 completion tokens)",
             "Redis", "requests", "errors", "latency p50 ms", "latency p99 ms", "latency max ms", "TTFT p50 ms", "TTFT p99 ms", "/health ms");
         await PhaseAsync(report, "healthy", load, Request, rate, seconds, mesh);
-        Signal(redis.Process!.ProcessId, "STOP");
+        Signal(redis, "STOP");
         try
         {
             await PhaseAsync(report, "hung (SIGSTOP)", load, Request, rate, seconds, mesh);
         }
         finally
         {
-            Signal(redis.Process!.ProcessId, "CONT");
+            Signal(redis, "CONT");
         }
-        var restarts = redis.Restarts;
-        redis.Process!.Kill();
+        var restarts = mesh.App.Instance("redis").Restarts;
+        await mesh.App.KillAsync("redis");
         await PhaseAsync(report, "killed, then restarted", load, Request, rate, seconds, mesh);
-        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-        {
-            try
-            {
-                await mesh.App.ResourceNotifications.WaitForAsync("redis", i => i[0].Restarts > restarts && i[0].Healthy, patience.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Console.WriteLine($"  Redis is {redis.State} after {redis.Restarts} restart(s):\n{redis.Logs.Tail(20)}");
-                throw;
-            }
-        }
+        await mesh.App.WaitForRestartAsync("redis", restarts);
         await PhaseAsync(report, "back", load, Request, rate, seconds, mesh);
         report.Note("The coordinator asks Redis with a 250 ms timeout; a timeout or refusal opens a circuit for 2 s, during which it routes by load without asking.");
         Console.WriteLine($"Saved {report.Save("redis-outage")}");

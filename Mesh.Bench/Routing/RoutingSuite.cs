@@ -170,7 +170,7 @@ public static class RoutingSuite
         var oracle = PrefixOracle.For(workload);
         var capacity = Engines * 1000 / (oracle.AveragePromptTokens * prefillMsPerToken);
         var rate = 0.8 * capacity;
-        var victim = mesh.App.Instances.First(i => i.Resource.Name == "engine");
+        var victim = mesh.App.Replicas("engine")[0].Id;
         var killedAt = 0.0;
         var started = DateTime.UtcNow;
         await mesh.ResetCachesAsync();
@@ -179,9 +179,8 @@ public static class RoutingSuite
         var results = await WorkloadRunner.RunAsync(workload, rate, mesh.Coordinators.Take(1).ToList(), RoutingPolicyNames.PrefixAware, "restart", (0.4, () =>
         {
             killedAt = (DateTime.UtcNow - started).TotalSeconds;
-            Console.WriteLine($"      killing {victim.Name}");
-            victim.Process?.Kill();
-            return Task.CompletedTask;
+            Console.WriteLine($"      killing {victim}");
+            return mesh.App.KillAsync(victim);
         }));
         var summary = RunSummary.Of(workload, oracle, RoutingPolicyNames.PrefixAware, 1, rate, capacity, 0, engines, results);
         const double window = 5;
@@ -196,7 +195,7 @@ public static class RoutingSuite
             "requests", "errors", "hit rate, whole run", "of oracle", "hit rate, later half after the kill", "TTFT p99");
         report.Row(summary.Requests, summary.Errors, Percent(summary.HitRate), Percent(summary.ShareOfOracle),
             Percent(afterRecovery.Sum(r => (double)r.Result.CachedTokens) / Math.Max(1, afterRecovery.Sum(r => (double)r.Result.PromptTokens))), summary.TtftP99);
-        report.Note(string.Create(CultureInfo.InvariantCulture, $"{victim.Name} was killed {killedAt:F1} s into the run and restarted under a new epoch ({victim.Restarts} restart)."));
+        report.Note(string.Create(CultureInfo.InvariantCulture, $"{victim} was killed {killedAt:F1} s into the run and restarted under a new epoch ({mesh.App.Instance(victim).Restarts} restart)."));
         report.Note($"Plot: {SuitePlots.Timeline("Hit rate through an engine restart (uniform, prefix_aware)", buckets, killedAt, "bench-results/routing-restart.png")}");
         Console.WriteLine($"  Saved {report.Save("routing-restart")}");
     }

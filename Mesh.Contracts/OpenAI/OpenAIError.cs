@@ -23,6 +23,9 @@ public sealed record ApiError(int StatusCode, OpenAIError Error, TimeSpan? Retry
     public static ApiError Unauthorized() =>
         new(401, new OpenAIError("Missing or invalid API key. Send 'Authorization: Bearer <key>'.", "authentication_error", null, "invalid_api_key"));
 
+    public static ApiError Forbidden(string message) =>
+        new(403, new OpenAIError(message, "permission_error", null, "forbidden"));
+
     public static ApiError ModelNotFound(string model) =>
         new(404, new OpenAIError($"The model '{model}' does not exist or is not served here.", "invalid_request_error", "model", "model_not_found"));
 

@@ -6,6 +6,8 @@ public static class RoutingPolicyNames
     public const string PrefixAware = "prefix_aware";
     public const string LeastLoaded = "least_loaded";
     public const string RoundRobin = "round_robin";
+
+    public static IReadOnlyList<string> All { get; } = [PrefixAware, LeastLoaded, RoundRobin];
 }
 
 /// <summary>MoFA's tier policies, which a request can name in <c>x-mesh-tier-policy</c>.</summary>

@@ -26,6 +26,9 @@ public static class MeshHeaders
     public const string PrefillMs = "x-mesh-prefill-ms";
     public const string Seed = "x-mesh-seed";
 
+    /// <summary>The key a coordinator's operations need (drain an engine, change the default policy), derived from the mesh secret.</summary>
+    public const string AdminKey = "x-mesh-admin-key";
+
     /// <summary>Asks an engine to add <c>mesh.token_ids</c> to each stream chunk (the coordinator needs them to migrate a stream).</summary>
     public const string IncludeTokenIds = "x-mesh-token-ids";
 }

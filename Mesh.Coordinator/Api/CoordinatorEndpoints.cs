@@ -2,6 +2,7 @@ using Mesh.Contracts.Http;
 using Mesh.Contracts.OpenAI;
 using Mesh.Coordinator.PrefixIndex;
 using Mesh.Coordinator.Registry;
+using Mesh.Coordinator.Routing;
 using Mesh.Coordinator.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public static class CoordinatorEndpoints
         v1.MapGet("/mesh/engines", GetEnginesAsync);
         v1.MapGet("/mesh/requests", ListRequests);
         v1.MapGet("/mesh/requests/{id}/trace", GetTrace);
+        v1.MapCoordinatorOperations(endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
         v1.Map("/{**path}", (HttpContext context) => new ApiErrorResult(ApiError.NotFound($"Unknown request URL: {context.Request.Method} {context.Request.Path}.")));
         return endpoints;
     }
@@ -55,7 +57,7 @@ public static class CoordinatorEndpoints
     }
 
     private static async Task<JsonHttpResult<MeshEnginesView>> GetEnginesAsync(
-        EngineRegistry registry, IPrefixIndex prefixIndex, TimeProvider time, CancellationToken cancellationToken)
+        EngineRegistry registry, IPrefixIndex prefixIndex, RoutingPolicies policies, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var views = new List<EngineView>();
@@ -64,12 +66,12 @@ public static class CoordinatorEndpoints
             var load = e.Heartbeat.Load;
             var entries = e.IsStatic ? 0 : await prefixIndex.CountAsync(e.Instance, cancellationToken);
             views.Add(new EngineView(
-                e.Id, e.Epoch, e.Url, e.TierName, e.Model, e.IsStatic, e.Heartbeat.Simulated, e.Breaker.AllowsRouting,
+                e.Id, e.Epoch, e.Url, e.TierName, e.Model, e.IsStatic, e.Heartbeat.Simulated, e.Breaker.AllowsRouting && !registry.IsDraining(e.Id), registry.IsDraining(e.Id),
                 e.Breaker.State.ToString(), e.Breaker.ConsecutiveFailures, load.Running, load.Waiting, e.Slots, e.Capacity, e.InFlight,
                 e.Heartbeat.KvCapacityBlocks, load.KvBlocksUsed, load.KvBlocksCached, Math.Round(e.PrefillMsPerToken, 4), Math.Round(e.ServiceMs, 1),
                 load.PrefillMsPerToken, load.DecodeMsPerStep, e.IsStatic ? 0 : Math.Max(0, Math.Round((now - e.LastHeartbeatAt).TotalMilliseconds)), entries));
         }
-        return TypedResults.Json(new MeshEnginesView(prefixIndex.Kind, registry.RoutableCount, views), CoordinatorJsonContext.Default.MeshEnginesView);
+        return TypedResults.Json(new MeshEnginesView(prefixIndex.Kind, registry.RoutableCount, policies.Default.Name, views), CoordinatorJsonContext.Default.MeshEnginesView);
     }
 
     private static JsonHttpResult<IReadOnlyList<TraceDocument>> ListRequests(RecentRequests recent, int? limit) =>

@@ -13,6 +13,7 @@ internal sealed record EngineView(
     bool Static,
     bool Simulated,
     bool Routable,
+    bool Draining,
     string Circuit,
     int ConsecutiveFailures,
     int Running,
@@ -30,10 +31,12 @@ internal sealed record EngineView(
     double HeartbeatAgeMs,
     long PrefixIndexEntries);
 
-internal sealed record MeshEnginesView(string PrefixIndex, int ActiveEngines, IReadOnlyList<EngineView> Engines);
+internal sealed record MeshEnginesView(string PrefixIndex, int ActiveEngines, string DefaultPolicy, IReadOnlyList<EngineView> Engines);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(MeshEnginesView))]
+[JsonSerializable(typeof(EngineDrainState))]
+[JsonSerializable(typeof(DefaultPolicyState))]
 [JsonSerializable(typeof(TraceDocument))]
 [JsonSerializable(typeof(IReadOnlyList<TraceDocument>))]
 internal sealed partial class CoordinatorJsonContext : JsonSerializerContext;

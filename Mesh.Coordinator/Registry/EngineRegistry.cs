@@ -14,6 +14,7 @@ public sealed partial class EngineRegistry
 {
     private readonly ConcurrentDictionary<string, EngineEntry> _engines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _localModels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _draining = new(StringComparer.Ordinal);
     private readonly CoordinatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<EngineRegistry> _logger;
@@ -57,6 +58,17 @@ public sealed partial class EngineRegistry
     public IReadOnlyCollection<EngineEntry> Engines => (IReadOnlyCollection<EngineEntry>)_engines.Values;
 
     public int RoutableCount => _engines.Values.Count(e => e.Breaker.AllowsRouting);
+
+    /// <summary>
+    /// A draining engine gets no new requests; those it is serving finish. By id, so it holds across the engine's
+    /// restarts until <see cref="Resume"/>.
+    /// </summary>
+    public bool IsDraining(string id) => _draining.ContainsKey(id);
+
+    /// <summary>Drains a known engine; false for an id the registry does not hold.</summary>
+    public bool Drain(string id) => _engines.ContainsKey(id) && _draining.TryAdd(id, true) | true;
+
+    public bool Resume(string id) => _engines.ContainsKey(id) && (_draining.TryRemove(id, out _) | true);
 
     public EngineEntry? Find(string id) => _engines.GetValueOrDefault(id);
 

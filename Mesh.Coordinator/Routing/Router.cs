@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Mesh.Coordinator.Routing;
 
 /// <summary>
-/// Picks the engines for one request: those whose circuit allows it, that serve the model, that the tier policy
+/// Picks the engines for one request: those whose circuit allows it and that are not draining, that serve the model, that the tier policy
 /// admits (and only static backends for a request that asks what the mesh's engines cannot do); one prefix-index lookup for all of them when the policy uses it; each one's predicted cost
 /// (<see cref="CandidateEstimator"/>); the policy's ranking; then the tiers' order (<see cref="TierSelector"/>).
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class Router(EngineRegistry registry, IPrefixIndex prefixIndex, IO
         CancellationToken cancellationToken, bool staticBackendsOnly = false)
     {
         var eligible = registry.Engines
-            .Where(e => e.Breaker.AllowsRouting && registry.Serves(e, model) && TierSelector.Allows(tierPolicy, e.Tier) && (e.IsStatic || !staticBackendsOnly))
+            .Where(e => e.Breaker.AllowsRouting && !registry.IsDraining(e.Id) && registry.Serves(e, model) && TierSelector.Allows(tierPolicy, e.Tier) && (e.IsStatic || !staticBackendsOnly))
             .ToList();
         if (eligible.Count == 0)
         {

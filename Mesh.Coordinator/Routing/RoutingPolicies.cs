@@ -11,13 +11,27 @@ public sealed class RoutingPolicies
     {
         _byName = policies.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         var name = options.Value.DefaultPolicy;
-        Default = _byName.TryGetValue(name, out var policy)
+        _default = _byName.TryGetValue(name, out var policy)
             ? policy
             : throw new OptionsValidationException(CoordinatorOptions.Section, typeof(CoordinatorOptions),
                 [$"Coordinator:DefaultPolicy '{name}' is not a routing policy. Use one of: {string.Join(", ", Names)}."]);
     }
 
-    public IRoutingPolicy Default { get; }
+    private volatile IRoutingPolicy _default;
+
+    /// <summary>The policy of a request that names none: <c>Coordinator:DefaultPolicy</c>, until an operator changes it.</summary>
+    public IRoutingPolicy Default => _default;
+
+    /// <summary>Makes a registered policy the default for this coordinator's requests from now on.</summary>
+    public bool TrySetDefault(string name)
+    {
+        if (!TryGet(name, out var policy))
+        {
+            return false;
+        }
+        _default = policy;
+        return true;
+    }
 
     public IEnumerable<string> Names => _byName.Keys.Order(StringComparer.Ordinal);
 

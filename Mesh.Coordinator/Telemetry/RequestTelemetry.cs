@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Mesh.Contracts.OpenAI;
+using Mesh.Contracts.Routing;
 using Mesh.Contracts.Telemetry;
 using Mesh.Coordinator.Registry;
 using Mesh.Coordinator.Routing;
@@ -49,7 +50,9 @@ internal sealed class RequestTelemetry(CoordinatorMetrics metrics, RecentRequest
     {
         metrics.RoutingLatency(elapsed, request.PolicyName);
         var chosen = decision.Chosen;
-        stage.Activity?.SetTag(TraceAttributes.Candidates, CandidateJson.Write(decision.Ranked))
+        CandidateReport[] candidates = [.. decision.Ranked.Select(c => c.ToReport())];
+        trace.Decided(decision.Reason, candidates);
+        stage.Activity?.SetTag(TraceAttributes.Candidates, CandidateJson.Write(candidates))
             .SetTag(TraceAttributes.PromptBlocks, decision.PromptBlocks)
             .SetTag(TraceAttributes.MatchedBlocks, chosen?.MatchedBlocks ?? 0)
             .SetTag(TraceAttributes.Engine, chosen?.Id)
@@ -120,7 +123,7 @@ internal sealed class RequestTelemetry(CoordinatorMetrics metrics, RecentRequest
             }
         }
         metrics.ProcessingLatency(trace.Elapsed, request.PolicyName, outcome.Outcome);
-        recent.Add(trace.ToDocument(outcome.Figures, outcome.Engine, request.PolicyName, request.TierPolicyName, outcome.Outcome));
+        recent.Add(trace.ToDocument(outcome, request.PolicyName, request.TierPolicyName));
     }
 
     private static void SetFigures(Activity? activity, RequestFigures f) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
+using Mesh.Contracts.Routing;
 using Mesh.Contracts.Telemetry;
 
 namespace Mesh.Coordinator.Telemetry;
@@ -56,15 +57,25 @@ internal sealed class RequestTrace : IDisposable
         scope.Detail = detail;
     }
 
-    public TraceDocument ToDocument(RequestFigures? figures, string? engine, string policy, string tierPolicy, string outcome) => new(
+    /// <summary>Why the router chose as it did, and every candidate it weighed (best first): the routing view shows them.</summary>
+    public (string Reason, IReadOnlyList<CandidateReport> Candidates)? Decision { get; private set; }
+
+    public void Decided(string reason, IReadOnlyList<CandidateReport> candidates) => Decision = (reason, candidates);
+
+    public TraceDocument ToDocument(RequestOutcome outcome, string policy, string tierPolicy) => new(
         RequestId,
         [.. _stages],
-        figures is { } f ? new TraceMetrics(f.LatencyMs, f.TimeToFirstTokenMs, f.TokensStreamed, f.TokensPerSecond, f.TotalTimeMs) : null,
-        engine,
+        outcome.Figures is { } f ? new TraceMetrics(f.LatencyMs, f.TimeToFirstTokenMs, f.TokensStreamed, f.TokensPerSecond, f.TotalTimeMs) : null,
+        outcome.Engine,
         policy,
         tierPolicy,
-        outcome,
-        Request?.TraceId.ToHexString());
+        outcome.Outcome,
+        Request?.TraceId.ToHexString(),
+        StartedUtc,
+        Decision?.Reason,
+        Decision?.Candidates ?? [],
+        outcome.InputTokens,
+        outcome.CachedTokens);
 
     /// <summary>An open stage; disposing it ends the span and records the stage with its detail.</summary>
     public sealed class Stage(RequestTrace trace, string name, Activity? activity, DateTimeOffset startedUtc) : IDisposable
@@ -104,4 +115,9 @@ internal sealed record TraceDocument(
     [property: JsonPropertyName("policy")] string Policy,
     [property: JsonPropertyName("tier_policy")] string TierPolicy,
     [property: JsonPropertyName("outcome")] string Outcome,
-    [property: JsonPropertyName("trace_id")] string? TraceId);
+    [property: JsonPropertyName("trace_id")] string? TraceId,
+    [property: JsonPropertyName("started_at")] DateTimeOffset StartedAt,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("candidates")] IReadOnlyList<CandidateReport> Candidates,
+    [property: JsonPropertyName("prompt_tokens")] int PromptTokens,
+    [property: JsonPropertyName("cached_tokens")] int CachedTokens);

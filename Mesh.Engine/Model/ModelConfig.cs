@@ -27,12 +27,12 @@ public sealed record ModelConfig(
     /// <summary>Named sizes with synthetic weights. <c>tiny</c> is for fast tests; <c>small</c> (~35M parameters) for the demo.</summary>
     public static ModelConfig? ForSize(string name) => name.ToLowerInvariant() switch
     {
-        "tiny" => new ModelConfig(Dim: 64, HiddenDim: 176, Layers: 2, Heads: 4, KvHeads: 2, VocabSize: Contracts.Tokenization.MeshTokenizer.VocabularySize, ContextWindow: 1024),
-        "small" => new ModelConfig(Dim: 288, HiddenDim: 768, Layers: 6, Heads: 6, KvHeads: 2, VocabSize: Contracts.Tokenization.MeshTokenizer.VocabularySize, ContextWindow: 2048),
+        Contracts.Models.ModelSizeNames.Tiny => new ModelConfig(Dim: 64, HiddenDim: 176, Layers: 2, Heads: 4, KvHeads: 2, VocabSize: Contracts.Tokenization.MeshTokenizer.VocabularySize, ContextWindow: 1024),
+        Contracts.Models.ModelSizeNames.Small => new ModelConfig(Dim: 288, HiddenDim: 768, Layers: 6, Heads: 6, KvHeads: 2, VocabSize: Contracts.Tokenization.MeshTokenizer.VocabularySize, ContextWindow: 2048),
         _ => null,
     };
 
-    public static IReadOnlyList<string> SizeNames { get; } = ["tiny", "small"];
+    public static IReadOnlyList<string> SizeNames => Contracts.Models.ModelSizeNames.All;
 
     public void Validate()
     {

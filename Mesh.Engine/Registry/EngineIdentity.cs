@@ -64,15 +64,21 @@ public sealed class EngineIdentity(string id, EngineTier tier, ModelInfo model, 
         },
     };
 
-    /// <summary>The default id: the replica's <c>service.instance.id</c> when the orchestrator set one, else <c>engine-</c> and eight random letters.</summary>
-    public static string DefaultId(string? resourceAttributes)
+    /// <summary>
+    /// The default id: the replica's name when an orchestrator named it, else <c>engine-</c> and eight random letters.
+    /// Aspire gives each replica <c>service.instance.id</c> = its name's suffix and <c>OTEL_SERVICE_NAME</c> = the
+    /// resource's name, so the replica <c>engine-abcdefgh</c> of the dashboard is the engine <c>engine-abcdefgh</c>.
+    /// </summary>
+    public static string DefaultId(string? resourceAttributes, string? serviceName = null)
     {
         foreach (var pair in (resourceAttributes ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = pair.Split('=', 2);
             if (parts.Length == 2 && parts[0] == "service.instance.id" && parts[1].Length > 0)
             {
-                return parts[1];
+                return serviceName is { Length: > 0 } && !parts[1].StartsWith(serviceName + "-", StringComparison.Ordinal)
+                    ? $"{serviceName}-{parts[1]}"
+                    : parts[1];
             }
         }
         return "engine-" + string.Create(8, 0, static (span, _) =>

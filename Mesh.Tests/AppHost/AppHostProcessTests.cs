@@ -1,72 +1,111 @@
-using System.Globalization;
-using Mesh.Hosting.Processes;
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.AppHost;
 
-/// <summary>The AppHost as a person runs it: a process of its own, stopped with SIGTERM (what Ctrl+C amounts to).</summary>
+/// <summary>The AppHost as a person runs it: a process of its own, under the launch profile's settings, stopped with SIGTERM (what Ctrl+C amounts to).</summary>
 public sealed class AppHostProcessTests
 {
+    /// <summary>The AppHost's <c>http</c> launch profile, on free ports.</summary>
+    private static Process Start(params string[] settings)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        string[] arguments = [Repository.ProjectDll("Mesh.AppHost"), .. DashboardPorts.Arguments(), .. settings];
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        // As from a fresh terminal: nothing the test process or Aspire's testing builder set for themselves.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
+            || k.StartsWith("ASPIRE_", StringComparison.Ordinal) || k.StartsWith("DOTNET_DASHBOARD", StringComparison.Ordinal)
+            || k.StartsWith("DCP_", StringComparison.Ordinal) || k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        return Process.Start(info)!;
+    }
+
     [Fact]
     public async Task SIGTERM_stops_the_whole_process_tree_and_leaves_no_orphan()
     {
-        var logs = new LogBuffer(2000);
-        var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        logs.LineAdded += line =>
+        var lines = new ConcurrentQueue<string>();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var apphost = Start("--Mesh:Engines:Model=tiny", "--Mesh:Engines:Replicas=2", "--Mesh:Coordinator:Port=0", "--Mesh:Workflow:Port=0");
+        void OnLine(object _, DataReceivedEventArgs e)
         {
-            if (line.Text.StartsWith("All resources are healthy", StringComparison.Ordinal))
+            if (e.Data is { } line)
             {
-                healthy.TrySetResult();
+                lines.Enqueue(line);
+                if (line.StartsWith("The mesh is ready after", StringComparison.Ordinal))
+                {
+                    ready.TrySetResult();
+                }
             }
-        };
-        await using var apphost = ManagedProcess.Start(new ProcessSpec("dotnet",
-            [Repository.ProjectDll("Mesh.AppHost"), "--Mesh:Engines:Model=tiny", "--Mesh:Engines:Replicas=2", "--Mesh:Coordinator:Port=0", "--Mesh:Dashboard=true",
-                $"--Dashboard:UiPort={Hosting.Networking.PortAllocator.Next()}", $"--Dashboard:OtlpGrpcPort={Hosting.Networking.PortAllocator.Next()}",
-                $"--Dashboard:OtlpHttpPort={Hosting.Networking.PortAllocator.Next()}"],
-            new Dictionary<string, string>(), Repository.Root), logs, TimeProvider.System);
-        await Task.WhenAny(healthy.Task, apphost.Exited, Task.Delay(TimeSpan.FromSeconds(90)));
-        Assert.True(healthy.Task.IsCompleted, $"The AppHost did not report healthy resources:\n{logs.Tail(60)}");
-        var tree = Descendants(apphost.ProcessId);
-        Assert.True(tree.Count >= 6, $"expected redis, two engines, the cloud engine, the coordinator and the dashboard; found {tree.Count}");
+        }
+        apphost.OutputDataReceived += OnLine;
+        apphost.ErrorDataReceived += OnLine;
+        apphost.BeginOutputReadLine();
+        apphost.BeginErrorReadLine();
+        try
+        {
+            await Task.WhenAny(ready.Task, apphost.WaitForExitAsync(), Task.Delay(Eventually.DefaultTimeout));
+            Assert.True(ready.Task.IsCompleted, $"The AppHost did not report a ready mesh:\n{string.Join('\n', lines.TakeLast(60))}");
+            Assert.Contains(lines, line => line.Contains("/login?t=", StringComparison.Ordinal));
+            var tree = ProcessTree.OfAppHost(apphost.Id);
+            Assert.True(tree.Count >= 8, $"expected DCP, the dashboard, redis, two engines, the cloud engine and the coordinator; found {tree.Count}");
 
-        Assert.True(PosixSignals.Send(apphost.ProcessId, PosixSignals.SigTerm));
-        var exited = await Task.WhenAny(apphost.Exited, Task.Delay(TimeSpan.FromSeconds(30))) == apphost.Exited;
+            Process.Start("kill", ["-TERM", apphost.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            var exit = apphost.WaitForExitAsync();
+            var exited = await Task.WhenAny(exit, Task.Delay(TimeSpan.FromSeconds(30))) == exit;
 
-        Assert.True(exited, $"The AppHost did not exit after SIGTERM:\n{logs.Tail(40)}");
-        var orphans = tree.Where(pid => Directory.Exists($"/proc/{pid}")).ToList();
-        Assert.True(orphans.Count == 0, $"still running after the AppHost exited: {string.Join(", ", orphans)}");
-        Assert.Contains(logs.Snapshot(), line => line.Text.Contains("Stopping", StringComparison.Ordinal));
+            Assert.True(exited, $"The AppHost did not exit after SIGTERM:\n{string.Join('\n', lines.TakeLast(40))}");
+            // DCP notices its AppHost is gone and stops the rest on its own, within a few seconds.
+            await Eventually.TrueAsync(() => !tree.Any(ProcessTree.IsAlive),
+                () => $"still running after the AppHost exited: {string.Join(", ", tree.Where(ProcessTree.IsAlive))}");
+        }
+        finally
+        {
+            if (!apphost.HasExited)
+            {
+                apphost.Kill(entireProcessTree: true);
+            }
+        }
     }
 
-    /// <summary>Every process below <paramref name="root"/>, from the parent ids in /proc.</summary>
-    private static List<int> Descendants(int root)
+    [Theory]
+    [InlineData("--Mesh:Redis:Mode=Sideways", "Mesh:Redis:Mode is 'Sideways'")]
+    [InlineData("--Mesh:Redis:ConnectionString=127.0.0.1:6379,frobnicate=yes", "Mesh:Redis:ConnectionString is not a Redis connection string")]
+    [InlineData("--Mesh:Engines:Model=gpt-9", "Mesh:Engines:Model is 'gpt-9'")]
+    public async Task A_bad_setting_stops_the_AppHost_at_start_with_one_line_and_starts_nothing(string setting, string expected)
     {
-        var parents = new Dictionary<int, int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        using var apphost = Start(setting);
+        var error = apphost.StandardError.ReadToEndAsync();
+        var output = apphost.StandardOutput.ReadToEndAsync();
+        try
         {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            await apphost.WaitForExitAsync().WaitAsync(Eventually.DefaultTimeout);
+        }
+        finally
+        {
+            if (!apphost.HasExited)
             {
-                try
-                {
-                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                    parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                }
-                catch (IOException)
-                {
-                    // The process ended while we looked.
-                }
+                apphost.Kill(entireProcessTree: true);
             }
         }
-        var found = new List<int>();
-        var frontier = new Queue<int>([root]);
-        while (frontier.TryDequeue(out var parent))
-        {
-            foreach (var child in parents.Where(p => p.Value == parent).Select(p => p.Key))
-            {
-                found.Add(child);
-                frontier.Enqueue(child);
-            }
-        }
-        return found;
+
+        Assert.Equal(1, apphost.ExitCode);
+        var lines = (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines.Length == 1 ? lines[0] : string.Join("\n", lines), lines.Single());
+        Assert.StartsWith("Mesh cannot start: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(expected, lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("Starting DCP", await output, StringComparison.Ordinal);
     }
 }

@@ -3,8 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Mesh.AppHost;
 using Mesh.Contracts.Telemetry;
-using Mesh.Hosting.Orchestration;
-using Mesh.Hosting.Testing;
+using Aspire.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.AppHost;
@@ -42,7 +41,8 @@ public sealed class AppHostTests(MeshAppFixture mesh) : IClassFixture<MeshAppFix
         Assert.True(result.Done);
         Assert.Equal(12, (int)result.Usage!["completion_tokens"]!);
         Assert.StartsWith("engine-", result.Headers[MeshHeaders.Engine], StringComparison.Ordinal);
-        Assert.All(mesh.App.Instances.Where(i => i.Resource.Name == "engine"), i => Assert.Matches("^engine-[a-z]{8}$", i.Name));
+        Assert.Equal(3, mesh.App.Replicas("engine").Count);
+        Assert.All(mesh.App.Replicas("engine"), r => Assert.Matches("^engine-[a-z]{8}$", r.Id));
     });
 
     [Fact]
@@ -59,34 +59,32 @@ public sealed class AppHostTests(MeshAppFixture mesh) : IClassFixture<MeshAppFix
     [Fact]
     public Task An_engine_killed_under_load_is_reported_exited_restarted_and_skipped_and_no_request_fails() => mesh.WithLogsOnFailureAsync(async () =>
     {
-        var victim = mesh.App.Instances.First(i => i.Resource.Name == "engine");
-        var states = new ConcurrentQueue<ResourceState>();
-        void Watch(ResourceInstance instance)
+        var victim = mesh.App.Replicas("engine")[0];
+        var states = new ConcurrentQueue<string?>();
+        void Watch(Replica replica)
         {
-            if (instance == victim)
+            if (replica.Id == victim.Id)
             {
-                states.Enqueue(instance.State);
+                states.Enqueue(replica.State);
             }
         }
-        mesh.App.ResourceNotifications.StateChanged += Watch;
-        var restartsBefore = victim.Restarts;
-        var epochBefore = await EpochAsync(victim.Name);
+        mesh.App.Changed += Watch;
+        var epochBefore = await EpochAsync(victim.Id);
         using var load = new LoadLoop(mesh.Coordinator, () => Ask(NewSystem(), "under load", 24), workers: 3);
         try
         {
             await load.WarmUpAsync(6);
-            var unreachableBefore = (await PrometheusScrape.ReadAsync(mesh.Coordinator)).Sum("coordinator_engine_unreachable_total", $"engine=\"{victim.Name}\"");
-            victim.Process!.Kill();
-            await mesh.App.ResourceNotifications.WaitForAsync(victim.Name, i => i[0].Restarts > restartsBefore && i[0].Healthy)
-                .WaitAsync(Eventually.DefaultTimeout);
+            var unreachableBefore = (await PrometheusScrape.ReadAsync(mesh.Coordinator)).Sum("coordinator_engine_unreachable_total", $"engine=\"{victim.Id}\"");
+            await mesh.App.KillAsync(victim.Id);
+            await mesh.App.WaitForRestartAsync(victim.Id, victim.Restarts);
             // The coordinator routes to the restarted instance under its new epoch, and the load goes on.
-            await Eventually.MatchAsync(() => EpochAsync(victim.Name), epoch => epoch is { } e && e > epochBefore, epoch => $"epoch {epoch}");
+            await Eventually.MatchAsync(() => EpochAsync(victim.Id), epoch => epoch is { } e && e > epochBefore, epoch => $"epoch {epoch}");
             await load.WaitForMoreAsync(3);
             var results = await load.StopAsync();
-            var unreachable = (await PrometheusScrape.ReadAsync(mesh.Coordinator)).Sum("coordinator_engine_unreachable_total", $"engine=\"{victim.Name}\"") - unreachableBefore;
+            var unreachable = (await PrometheusScrape.ReadAsync(mesh.Coordinator)).Sum("coordinator_engine_unreachable_total", $"engine=\"{victim.Id}\"") - unreachableBefore;
 
-            Assert.Contains(ResourceState.Exited, states);
-            Assert.Equal(ResourceState.Running, victim.State);
+            Assert.Contains(states, s => s == KnownResourceStates.Finished || s == KnownResourceStates.Exited);
+            Assert.True(mesh.App.Instance(victim.Id).Running);
             Assert.Empty(results.Where(r => r.Error is not null).Select(r => r.Error));
             Assert.True(results.Count >= 10, $"only {results.Count} requests completed");
             // Skipped: the dead instance was tried only until its circuit opened (or its heartbeat expired), not for every request.
@@ -94,7 +92,7 @@ public sealed class AppHostTests(MeshAppFixture mesh) : IClassFixture<MeshAppFix
         }
         finally
         {
-            mesh.App.ResourceNotifications.StateChanged -= Watch;
+            mesh.App.Changed -= Watch;
             await load.StopAsync();
         }
     });
@@ -102,15 +100,13 @@ public sealed class AppHostTests(MeshAppFixture mesh) : IClassFixture<MeshAppFix
     [Fact]
     public Task Redis_killed_under_load_still_serves_every_request_and_routing_recovers_when_it_is_back() => mesh.WithLogsOnFailureAsync(async () =>
     {
-        var redis = mesh.App.Instances.Single(i => i.Resource.Name == "redis");
-        var restartsBefore = redis.Restarts;
+        var restartsBefore = mesh.App.Instance("redis").Restarts;
         using var load = new LoadLoop(mesh.Coordinator, () => Ask(NewSystem(), "redis down", 16), workers: 3);
         try
         {
             await load.WarmUpAsync(6);
-            redis.Process!.Kill();
-            await mesh.App.ResourceNotifications.WaitForAsync("redis", i => i[0].Restarts > restartsBefore && i[0].Healthy)
-                .WaitAsync(Eventually.DefaultTimeout);
+            await mesh.App.KillAsync("redis");
+            await mesh.App.WaitForRestartAsync("redis", restartsBefore);
             await load.WaitForMoreAsync(3); // requests go on being served once Redis is back, too
             var results = await load.StopAsync();
             Assert.Empty(results.Where(r => r.Error is not null).Select(r => r.Error));

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Mesh.AppHost;
 using Mesh.Contracts.Telemetry;
-using Mesh.Hosting.Testing;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.AppHost;
@@ -28,7 +27,7 @@ public sealed class CoordinatorFrontTests(TwoCoordinatorsFixture mesh) : IClassF
     private static string NewSystem() => $"System {Guid.NewGuid():N}: you answer questions about inference meshes with care and at length.";
 
     private List<HttpClient> Coordinators() =>
-        [.. mesh.App.Instances.Where(i => i.Resource.Name == "coordinator").Select(i => new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = i.Url })];
+        [.. mesh.App.Replicas("coordinator").Select(r => new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = r.Url })];
 
     [Fact]
     public Task A_prefix_sent_through_one_coordinator_is_a_cache_hit_through_the_other() => mesh.WithLogsOnFailureAsync(async () =>
@@ -58,10 +57,10 @@ public sealed class CoordinatorFrontTests(TwoCoordinatorsFixture mesh) : IClassF
     [Fact]
     public Task The_front_balances_requests_over_both_coordinators_and_streams_through() => mesh.WithLogsOnFailureAsync(async () =>
     {
-        using var front = mesh.App.CreateHttpClient(MeshAppModel.FrontResource);
+        using var front = new HttpClient { BaseAddress = mesh.App.Endpoint(MeshAppModel.FrontResource) };
         var coordinators = Coordinators();
         var served = new HashSet<int>();
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 10; i++)
         {
             var result = await OpenAIClient.StreamAsync(front, "/v1/chat/completions", Ask(NewSystem(), $"question {i}"));
             Assert.Equal(200, result.StatusCode);
@@ -93,7 +92,7 @@ public sealed class CoordinatorFrontTests(TwoCoordinatorsFixture mesh) : IClassF
     [Fact]
     public Task A_stream_through_the_front_delivers_its_first_token_before_the_completion_ends() => mesh.WithLogsOnFailureAsync(async () =>
     {
-        using var front = mesh.App.CreateHttpClient(MeshAppModel.FrontResource);
+        using var front = new HttpClient { BaseAddress = mesh.App.Endpoint(MeshAppModel.FrontResource) };
         var coordinators = Coordinators();
         using var response = await front.SendAsync(OpenAIClient.Post("/v1/chat/completions", Ask(NewSystem(), "a long answer, please", maxTokens: 900)),
             HttpCompletionOption.ResponseHeadersRead);

@@ -1,14 +1,12 @@
+using Aspire.Hosting.Testing;
 using Mesh.Tests.Infrastructure;
-using Mesh.AppHost;
-using Mesh.Hosting;
-using Mesh.Hosting.Testing;
 
 namespace Mesh.Tests.AppHost;
 
-/// <summary>The whole app, started by the testing builder from the AppHost's own app model, for a test class or the <see cref="SharedMesh"/> collection.</summary>
+/// <summary>The whole app, started by Aspire's testing builder from the AppHost itself, for a test class or the <see cref="SharedMesh"/> collection.</summary>
 public class MeshAppFixture : IAsyncLifetime
 {
-    private DistributedApplication? _app;
+    private RunningApp? _app;
 
     /// <summary>Fast settings: the tiny model, quick heartbeats, a free coordinator port; subclasses add their own.</summary>
     protected virtual string[] Arguments =>
@@ -17,7 +15,6 @@ public class MeshAppFixture : IAsyncLifetime
         "--Mesh:Engines:Replicas=3",
         "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
         "--Mesh:Coordinator:Port=0",
-        "--Mesh:Dashboard=false",
     ];
 
     /// <summary>Two engines on the tiny model, no cloud tier, no dashboard, and a class's own settings after (later ones win).</summary>
@@ -28,11 +25,13 @@ public class MeshAppFixture : IAsyncLifetime
         "--Mesh:Engines:HeartbeatInterval=00:00:00.250",
         "--Mesh:Coordinator:Port=0",
         "--Mesh:Cloud:Enabled=false",
-        "--Mesh:Dashboard=false",
         .. extra,
     ];
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
+    /// <summary>Runs Aspire's dashboard beside the app (the testing builder leaves it out by default).</summary>
+    protected virtual bool EnableDashboard => false;
+
+    public RunningApp App => _app ?? throw new InvalidOperationException("Not started.");
 
     public HttpClient Coordinator { get; private set; } = null!;
 
@@ -40,14 +39,18 @@ public class MeshAppFixture : IAsyncLifetime
     {
         await OnStartingAsync();
         // The workflow service only where a test asks for it (later arguments win), and never on its fixed port.
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync(MeshAppModel.Define,
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Mesh_AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = EnableDashboard },
             ["--Mesh:Workflow:Enabled=false", "--Mesh:Workflow:Port=0", .. Arguments]);
-        _app = await builder.BuildAsync();
-        await _app.StartAsync();
-        await _app.WaitForAllHealthyAsync(Eventually.DefaultTimeout);
-        Coordinator = _app.CreateHttpClient("coordinator");
+        _app = await RunningApp.StartAsync(builder, ConfigureModel, EnableDashboard);
+        Coordinator = _app.Client("coordinator");
         await WaitForRoutableEnginesAsync();
         await OnStartedAsync();
+    }
+
+    /// <summary>What a subclass adds to the AppHost's model before it is built.</summary>
+    protected virtual void ConfigureModel(global::Aspire.Hosting.IDistributedApplicationBuilder builder)
+    {
     }
 
     /// <summary>What a subclass sets up before the app starts (its arguments are read after this).</summary>
@@ -61,10 +64,10 @@ public class MeshAppFixture : IAsyncLifetime
     /// <summary>Healthy processes are not yet routable until the coordinator has seen their heartbeats.</summary>
     private async Task WaitForRoutableEnginesAsync()
     {
-        var expected = App.Instances.Count(i => i.Resource.Name is "engine" or "cloud");
+        var expected = App.Replicas("engine").Count + App.Replicas("cloud").Count;
         await Eventually.MatchAsync(() => OpenAIClient.GetJsonAsync(Coordinator, "/v1/mesh/engines"),
             state => (int)state["active_engines"]! >= expected,
-            state => $"the coordinator routes to {state["active_engines"]} engines, not {expected}.\n{App.DescribeResources()}");
+            state => $"the coordinator routes to {state["active_engines"]} engines, not {expected}.\n{App.DescribeAsync().GetAwaiter().GetResult()}");
     }
 
     /// <summary>Runs a test body; if it fails, the failure carries every resource's console.</summary>
@@ -76,7 +79,7 @@ public class MeshAppFixture : IAsyncLifetime
         }
         catch (Exception ex) when (!TestContext.Current.CancellationToken.IsCancellationRequested) // a client's timeout too, not the run being stopped
         {
-            throw new Xunit.Sdk.XunitException($"{ex.Message}\n\nRecent routing decisions:\n{await RecentDecisionsAsync()}\n\nResource consoles:\n{App.DescribeResources()}", ex);
+            throw new Xunit.Sdk.XunitException($"{ex.Message}\n\nRecent routing decisions:\n{await RecentDecisionsAsync()}\n\nResource consoles:\n{await App.DescribeAsync()}", ex);
         }
     }
 
@@ -97,7 +100,6 @@ public class MeshAppFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await OnDisposingAsync();
-        Coordinator?.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();

@@ -9,7 +9,7 @@ namespace Mesh.Tests.AppHost;
 [Collection(SharedMesh.Name)]
 public sealed class OpenAISdkTests(MeshAppFixture mesh)
 {
-    private ChatClient Client => new("mesh-tiny", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(mesh.App.GetEndpoint("coordinator"), "/v1") });
+    private ChatClient Client => new("mesh-tiny", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(mesh.App.Endpoint("coordinator"), "/v1") });
 
     private static ChatMessage[] Conversation(string question) =>
     [
@@ -44,7 +44,7 @@ public sealed class OpenAISdkTests(MeshAppFixture mesh)
     public Task The_OpenAI_SDK_surfaces_the_coordinators_errors() => mesh.WithLogsOnFailureAsync(async () =>
     {
         var unknownModel = new ChatClient("gpt-nonexistent", new ApiKeyCredential("unused"),
-            new OpenAIClientOptions { Endpoint = new Uri(mesh.App.GetEndpoint("coordinator"), "/v1") });
+            new OpenAIClientOptions { Endpoint = new Uri(mesh.App.Endpoint("coordinator"), "/v1") });
         var error = await Assert.ThrowsAsync<ClientResultException>(() => unknownModel.CompleteChatAsync(Conversation("hi")));
         Assert.Equal(404, error.Status);
         Assert.Contains("gpt-nonexistent", error.Message, StringComparison.Ordinal);

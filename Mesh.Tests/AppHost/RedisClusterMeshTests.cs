@@ -18,7 +18,7 @@ public sealed class RedisClusterMeshTests(RedisClusterMeshTests.Fixture mesh) : 
 
         protected override async ValueTask OnStartingAsync() => await Cluster.InitializeAsync();
 
-        protected override string[] Arguments => TwoEngines($"--Mesh:Redis:ConnectionString={Cluster.Cluster.ConnectionString}");
+        protected override string[] Arguments => TwoEngines($"--Mesh:Redis:ConnectionString={Cluster.ConnectionString}");
 
         protected override async ValueTask OnDisposingAsync() => await Cluster.DisposeAsync();
     }

@@ -3,8 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Registry;
 using Mesh.Contracts.Telemetry;
-using Mesh.Hosting.ApplicationModel;
-using Mesh.Hosting.Networking;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Coordinator;
@@ -24,7 +24,7 @@ public sealed class MeshFallbackTests(MeshFallbackTests.Fixture mesh) : IClassFi
 
         protected override void Define(IDistributedApplicationBuilder builder)
         {
-            var redis = builder.AddRedis("redis");
+            var redis = builder.AddLocalRedis("redis");
             builder.AddMeshEngine("engine-cloudbbb", redis, "cloud");
             builder.AddMeshCoordinator("coordinator", redis, $"--Coordinator:ApiKey={ApiKey}", "--Coordinator:CircuitBreaker:FailureThreshold=100");
         }
@@ -36,7 +36,7 @@ public sealed class MeshFallbackTests(MeshFallbackTests.Fixture mesh) : IClassFi
             {
                 var heartbeat = new EngineHeartbeat
                 {
-                    Id = id, Epoch = 1, Url = $"http://127.0.0.1:{PortAllocator.Next()}", Tier = "local", Model = "mesh-tiny",
+                    Id = id, Epoch = 1, Url = $"http://127.0.0.1:{FreePort.Next()}", Tier = "local", Model = "mesh-tiny",
                     KvCapacityBlocks = 64, BlockSize = 16, ContextWindow = 1024, Load = new EngineLoad { MaxRunning = 4, MaxWaiting = 4 },
                 };
                 await redis.StringSetAsync(RedisKeys.Engine(id), JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat), TimeSpan.FromMinutes(10));

@@ -3,7 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Registry;
 using Mesh.Contracts.Telemetry;
-using Mesh.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -29,11 +30,11 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
 
         protected override void Define(IDistributedApplicationBuilder builder)
         {
-            var redis = builder.AddRedis("redis");
+            var redis = builder.AddLocalRedis("redis");
             foreach (var id in Locals)
             {
                 // Restarted by the orchestrator when a test kills it, under the same id and a new epoch.
-                builder.AddMeshEngine(id, redis).WithRestartPolicy(RestartPolicy.WithBackoff);
+                builder.AddMeshEngine(id, redis);
             }
             builder.AddMeshEngine("engine-cloudaa", redis, "cloud");
             builder.AddMeshCoordinator("coordinator-a", redis);
@@ -240,7 +241,7 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
         var ghost = "engine-ghostaaa";
         var heartbeat = new EngineHeartbeat
         {
-            Id = ghost, Epoch = 1, Url = $"http://127.0.0.1:{Hosting.Networking.PortAllocator.Next()}", Tier = "local", Model = "mesh-tiny",
+            Id = ghost, Epoch = 1, Url = $"http://127.0.0.1:{FreePort.Next()}", Tier = "local", Model = "mesh-tiny",
             KvCapacityBlocks = 64, BlockSize = 16, ContextWindow = 1024, Load = new EngineLoad { MaxRunning = 4, MaxWaiting = 4 },
         };
         await mesh.Redis.GetDatabase().StringSetAsync(RedisKeys.Engine(ghost), JsonSerializer.Serialize(heartbeat, RegistryJsonContext.Default.EngineHeartbeat), TimeSpan.FromSeconds(30));

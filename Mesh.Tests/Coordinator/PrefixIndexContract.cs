@@ -1,5 +1,6 @@
 using Mesh.Coordinator.PrefixIndex;
-using Mesh.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 using StackExchange.Redis;
 using Microsoft.Extensions.Time.Testing;
@@ -231,7 +232,7 @@ public sealed class RedisPrefixIndexTests(RedisPrefixIndexTests.RedisFixture red
     {
         public ConnectionMultiplexer Connection { get; private set; } = null!;
 
-        protected override void Define(IDistributedApplicationBuilder builder) => builder.AddRedis("redis");
+        protected override void Define(IDistributedApplicationBuilder builder) => builder.AddLocalRedis("redis");
 
         protected override async ValueTask OnStartedAsync() => Connection = await App.RedisAsync();
     }

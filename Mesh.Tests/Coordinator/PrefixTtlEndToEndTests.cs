@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Hashing;
 using Mesh.Contracts.Registry;
-using Mesh.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -21,7 +22,7 @@ public sealed class PrefixTtlEndToEndTests(PrefixTtlEndToEndTests.Fixture mesh) 
 
         protected override void Define(IDistributedApplicationBuilder builder)
         {
-            var redis = builder.AddRedis("redis");
+            var redis = builder.AddLocalRedis("redis");
             builder.AddMeshEngine(EngineId, redis, "local", "--Engine:KvCapacityBlocks=24");
             builder.AddMeshCoordinator("coordinator", redis, "--Coordinator:PrefixIndex:Ttl=00:00:01.500");
         }

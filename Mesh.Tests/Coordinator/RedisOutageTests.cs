@@ -33,9 +33,9 @@ public sealed class RedisOutageTests(RedisOutageTests.Fixture mesh) : IClassFixt
     [Fact]
     public Task A_hung_Redis_adds_no_more_than_the_index_timeout_and_routing_recovers_when_it_answers_again() => mesh.WithLogsOnFailureAsync(async () =>
     {
-        var redis = mesh.App.Instances.Single(i => i.Resource.Name == "redis").Process!;
+        var redis = mesh.App.Instance("redis").ProcessId!.Value;
         var healthy = await MeasureAsync(20);
-        Signal(redis.ProcessId, "STOP");
+        Signal(redis, "STOP");
         List<double> hung;
         double healthMs, enginesMs;
         try
@@ -54,7 +54,7 @@ public sealed class RedisOutageTests(RedisOutageTests.Fixture mesh) : IClassFixt
         }
         finally
         {
-            Signal(redis.ProcessId, "CONT");
+            Signal(redis, "CONT");
         }
 
         var healthyP50 = Percentile(healthy, 50);
@@ -74,11 +74,10 @@ public sealed class RedisOutageTests(RedisOutageTests.Fixture mesh) : IClassFixt
             return (string?)(await OpenAIClient.StreamAsync(mesh.Coordinator, "/v1/chat/completions", OpenAIClient.Chat(system, 2, stream: true))).Mesh?["reason"];
         }, reason => reason == "prefix_hit", reason => $"reason {reason}");
 
-        // A health probe that timed out during the hang must not have ended the orchestrator's watch: killed now, Redis comes back.
-        var instance = mesh.App.Instances.Single(i => i.Resource.Name == "redis");
-        var restarts = instance.Restarts;
-        instance.Process!.Kill();
-        await mesh.App.ResourceNotifications.WaitForAsync("redis", i => i[0].Restarts > restarts && i[0].Healthy).WaitAsync(Eventually.DefaultTimeout);
+        // A health probe that timed out during the hang must not have ended the restart watch: killed now, Redis comes back.
+        var restarts = mesh.App.Instance("redis").Restarts;
+        await mesh.App.KillAsync("redis");
+        await mesh.App.WaitForRestartAsync("redis", restarts);
     });
 
     private static double Percentile(List<double> values, double percentile)

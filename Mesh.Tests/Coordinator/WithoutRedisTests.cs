@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Telemetry;
-using Mesh.Hosting.ApplicationModel;
-using Mesh.Hosting.Networking;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Coordinator;
@@ -14,11 +14,12 @@ public sealed class WithoutRedisTests
     {
         // One engine named in the coordinator's own settings (so on a port known in advance), one found the AppHost's
         // way: a reference to a resource named "engine" injects services__engine__http__0.
-        var configuredUrl = $"http://127.0.0.1:{PortAllocator.Next()}";
-        await using var app = await TestApp.StartAsync(builder =>
+        var configuredUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        await using var app = await SmallApp.StartAsync(builder =>
         {
+            var port = new Uri(configuredUrl).Port;
             var configured = builder.AddService("engine-noredisa", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Id=engine-noredisa")
-                .WithHttpEndpoint(new Uri(configuredUrl).Port);
+                .WithEndpoint("http", endpoint => (endpoint.Port, endpoint.TargetPort, endpoint.IsProxied) = (port, port, false));
             var referenced = builder.AddService("engine", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Id=engine-noredisb");
             builder.AddMeshCoordinator("coordinator", redis: null, $"--Coordinator:Engines:0={configuredUrl}").WithReference(referenced);
         });

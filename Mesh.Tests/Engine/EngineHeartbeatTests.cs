@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Mesh.Contracts.Registry;
-using Mesh.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Engine;
@@ -11,8 +12,8 @@ public sealed class EngineHeartbeatTests
     [Fact]
     public async Task The_heartbeat_appears_in_Redis_renews_its_epoch_on_cache_reset_and_disappears_on_shutdown()
     {
-        await using var app = await TestApp.StartAsync(builder =>
-            builder.AddMeshEngine("engine-hbtestaa", builder.AddRedis("redis"), tier: "cloud"));
+        await using var app = await SmallApp.StartAsync(builder =>
+            builder.AddMeshEngine("engine-hbtestaa", builder.AddLocalRedis("redis"), tier: "cloud"));
         var redis = await app.RedisDatabaseAsync();
         var engine = app.Instance("engine-hbtestaa");
         var key = RedisKeys.Engine("engine-hbtestaa");
@@ -25,12 +26,12 @@ public sealed class EngineHeartbeatTests
         Assert.True(ttl is { } t && t <= TimeSpan.FromMilliseconds(600) && t > TimeSpan.Zero, $"TTL {ttl}");
 
         var epoch = (long)beat["epoch"]!;
-        await app.Client(engine.Name).PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
+        await app.Client("engine-hbtestaa").PostAsync(new Uri("/v1/engine/cache/reset", UriKind.Relative), null);
         var renewed = await WaitForAsync(async () =>
             JsonNode.Parse((await redis.StringGetAsync(key)).ToString()) is { } b && (long)b["epoch"]! > epoch ? b : null);
         Assert.True((long)renewed["epoch"]! > epoch);
 
-        await engine.Process!.StopAsync(TimeSpan.FromSeconds(10));
+        await app.StopAsync("engine-hbtestaa");
         Assert.False(await redis.KeyExistsAsync(key), "the key outlived a graceful shutdown");
     }
 

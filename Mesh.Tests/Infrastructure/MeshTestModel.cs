@@ -1,10 +1,11 @@
-using Mesh.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 
 namespace Mesh.Tests.Infrastructure;
 
 /// <summary>
-/// The pieces of the mesh for small test app models: engines on the tiny model and coordinators, each with the
-/// arguments the tests need, named by the id the mesh knows them by.
+/// The pieces of the mesh for small test app models, on the mesh's own hosting integration: engines on the tiny model
+/// and coordinators, each with the settings the tests need, named by the id the mesh knows them by.
 /// </summary>
 public static class MeshTestModel
 {
@@ -14,23 +15,30 @@ public static class MeshTestModel
     /// <summary>Fast registry refreshes and a short queue timeout.</summary>
     public static readonly string[] FastCoordinator = ["--Coordinator:RegistryRefreshInterval=00:00:00.100", "--Coordinator:QueueTimeout=00:00:01"];
 
+    public static IProjectMetadata Project(string name) => new ProjectAtPath(Path.Combine(Repository.Root, name, name + ".csproj"));
+
     /// <summary>A project of the repository on a free loopback port, healthy when <c>/health</c> answers.</summary>
     public static IResourceBuilder<ProjectResource> AddService(this IDistributedApplicationBuilder builder, string name, string project, params string[] arguments) =>
-        builder.AddProject(name, project).WithHttpHealthCheck().WithArgs(arguments);
+        builder.AddResource(new ProjectResource(name))
+            .WithAnnotation(Project(project))
+            .WithProjectDefaults(new ProjectResourceOptions { ExcludeLaunchProfile = true })
+            .WithHttpEndpoint(name: "http")
+            .WithHttpHealthCheck("/health")
+            .WithArgs(arguments);
 
     /// <summary>An engine with fast heartbeats, registered in <paramref name="redis"/> (when given) under <paramref name="id"/>.</summary>
-    public static IResourceBuilder<ProjectResource> AddMeshEngine(
-        this IDistributedApplicationBuilder builder, string id, IResourceBuilder<RedisResource>? redis, string tier = "local", params string[] arguments)
+    public static IResourceBuilder<MeshEngineResource> AddMeshEngine(
+        this IDistributedApplicationBuilder builder, string id, IResourceBuilder<IResourceWithConnectionString>? redis, string tier = "local", params string[] arguments)
     {
-        var engine = builder.AddService(id, "Mesh.Engine", [.. FastEngine, $"--Engine:Id={id}", $"--Engine:Tier={tier}", .. arguments]);
+        var engine = builder.AddMeshEngines(id, Project("Mesh.Engine"), tier).WithArgs([.. FastEngine, $"--Engine:Id={id}", .. arguments]);
         return redis is null ? engine : engine.WithReference(redis).WaitFor(redis);
     }
 
     /// <summary>A coordinator with fast registry refreshes that finds its engines in <paramref name="redis"/>.</summary>
-    public static IResourceBuilder<ProjectResource> AddMeshCoordinator(
-        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<RedisResource>? redis, params string[] arguments)
+    public static IResourceBuilder<MeshCoordinatorResource> AddMeshCoordinator(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<IResourceWithConnectionString>? redis, params string[] arguments)
     {
-        var coordinator = builder.AddService(name, "Mesh.Coordinator", [.. FastCoordinator, .. arguments]);
+        var coordinator = builder.AddMeshCoordinator(name, Project("Mesh.Coordinator")).WithArgs([.. FastCoordinator, .. arguments]);
         return redis is null ? coordinator : coordinator.WithReference(redis).WaitFor(redis);
     }
 

@@ -1,13 +1,12 @@
-using Mesh.Hosting.ApplicationModel;
-using Mesh.Hosting.Testing;
+using Aspire.Hosting;
 using StackExchange.Redis;
 
 namespace Mesh.Tests.Infrastructure;
 
 /// <summary>
-/// A real three-node Redis Cluster (<see cref="RedisClusterBuilderExtensions.AddRedisCluster"/>), joined once for the
+/// A real three-node Redis Cluster (<see cref="RedisCluster"/>), joined once for the
 /// tests of a class, with a client connected to every node. A node can be killed; the orchestrator starts it again on
-/// its port with its cluster file, and it takes its slots back (empty: there is no persistence).
+/// its port with its cluster file (see <see cref="RestartOnExitAnnotation"/>), and it takes its slots back (empty: there is no persistence).
 /// </summary>
 public class RedisClusterFixture : TestAppFixture
 {
@@ -17,12 +16,15 @@ public class RedisClusterFixture : TestAppFixture
 
     public ConnectionMultiplexer Connection { get; private set; } = null!;
 
-    protected override void Define(IDistributedApplicationBuilder builder) => _cluster = builder.AddRedisCluster("cache");
+    public string ConnectionString { get; private set; } = null!;
+
+    protected override void Define(IDistributedApplicationBuilder builder) => _cluster = RedisCluster.Add(builder, "cache");
 
     protected override async ValueTask OnStartedAsync()
     {
-        await Cluster.CreateAsync(App.App, Eventually.DefaultTimeout);
-        var options = ConfigurationOptions.Parse(Cluster.ConnectionString);
+        await Cluster.WaitUntilCreatedAsync(App);
+        ConnectionString = await Cluster.ConnectionStringAsync();
+        var options = ConfigurationOptions.Parse(ConnectionString);
         options.AbortOnConnectFail = false;
         options.AllowAdmin = true; // CLUSTER INFO, to see a restarted node serving again
         Connection = await ConnectionMultiplexer.ConnectAsync(options);

@@ -1,21 +1,20 @@
 using System.Globalization;
-using Mesh.Hosting.Testing;
 using StackExchange.Redis;
 
 namespace Mesh.Tests.Infrastructure;
 
-/// <summary>The testing layer's Redis Cluster: three real nodes started by an app model and joined by redis-cli.</summary>
+/// <summary>The testing layer's Redis Cluster: three real nodes started as Aspire resources and joined by redis-cli, another.</summary>
 public sealed class RedisClusterTests
 {
     [Fact]
     public async Task Three_nodes_become_one_cluster_that_spreads_keys_over_every_node()
     {
         RedisCluster cluster = null!;
-        await using var app = await TestApp.StartAsync(builder => cluster = builder.AddRedisCluster("cache"));
+        await using var app = await SmallApp.StartAsync(builder => cluster = RedisCluster.Add(builder, "cache"));
         using var clusterFiles = cluster;
-        await cluster.CreateAsync(app.App, Eventually.DefaultTimeout);
+        await cluster.WaitUntilCreatedAsync(app);
 
-        var options = ConfigurationOptions.Parse(cluster.ConnectionString);
+        var options = ConfigurationOptions.Parse(await cluster.ConnectionStringAsync());
         options.AllowAdmin = true; // for CLUSTER INFO
         await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
         var database = connection.GetDatabase();

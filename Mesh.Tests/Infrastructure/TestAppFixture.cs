@@ -1,13 +1,14 @@
-using Mesh.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Mesh.Testing;
 
 namespace Mesh.Tests.Infrastructure;
 
-/// <summary>A <see cref="TestApp"/> shared by the tests of a class or a collection: the model is started once, before the first test.</summary>
+/// <summary>A <see cref="RunningApp"/> shared by the tests of a class or a collection: the model is started once, before the first test.</summary>
 public abstract class TestAppFixture : IAsyncLifetime
 {
-    private TestApp? _app;
+    private RunningApp? _app;
 
-    public TestApp App => _app ?? throw new InvalidOperationException("Not started.");
+    public RunningApp App => _app ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>The app model: only what the tests that share it need.</summary>
     protected abstract void Define(IDistributedApplicationBuilder builder);
@@ -17,7 +18,7 @@ public abstract class TestAppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await TestApp.StartAsync(Define);
+        _app = await SmallApp.StartAsync(Define);
         await OnStartedAsync();
     }
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Mesh.Tests.AppHost;
-using Mesh.Tests.Dashboard;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Security;

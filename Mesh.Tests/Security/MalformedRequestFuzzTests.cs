@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mesh.AppHost;
-using Mesh.Hosting.Testing;
 using Mesh.Contracts.Security;
 using Mesh.Tests.AppHost;
 using Mesh.Tests.Infrastructure;
@@ -36,7 +35,7 @@ public sealed class MalformedRequestFuzzTests(MeshAppFixture mesh)
     [MemberData(nameof(Endpoints))]
     public Task Malformed_requests_get_OpenAI_errors_and_change_nothing(string service, string path) => mesh.WithLogsOnFailureAsync(async () =>
     {
-        using var client = service == "coordinator" ? mesh.App.CreateHttpClient("coordinator") : EngineClient();
+        using var client = service == "coordinator" ? new HttpClient { BaseAddress = mesh.App.Endpoint("coordinator") } : await EngineClientAsync();
         client.Timeout = TimeSpan.FromSeconds(60); // a hang fails the test
         var before = await PrometheusScrape.ReadAsync(mesh.Coordinator);
         var random = new Random(20261202 + 31 * service.Length + path.Length); // HashCode.Combine would differ per process
@@ -78,12 +77,12 @@ public sealed class MalformedRequestFuzzTests(MeshAppFixture mesh)
         Assert.Equal(2, (int)served["usage"]!["completion_tokens"]!);
     });
 
-    private HttpClient EngineClient()
+    private async Task<HttpClient> EngineClientAsync()
     {
-        var engine = mesh.App.Instances.First(i => i.Resource.Name == "engine");
+        var engine = mesh.App.Replicas("engine")[0];
         var client = new HttpClient { BaseAddress = engine.Url };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
-            "Bearer", MeshSecret.EngineApiKey(mesh.App.GetParameterValue(MeshAppModel.SecretParameter)));
+            "Bearer", MeshSecret.EngineApiKey(await mesh.App.ParameterAsync(MeshAppModel.SecretParameter)));
         return client;
     }
 

@@ -22,11 +22,14 @@ public sealed class MeshSecretTests(MeshSecretTests.Fixture mesh) : IClassFixtur
 
         public IConnectionMultiplexer Redis { get; private set; } = null!;
 
-        public string Secret => App.GetParameterValue(MeshAppModel.SecretParameter);
+        public string Secret { get; private set; } = null!;
 
-        protected override async ValueTask OnStartedAsync() => Redis = await ConnectionMultiplexer.ConnectAsync(App.GetConnectionString("redis")!);
+        protected override async ValueTask OnStartedAsync()
+        {
+            Secret = await App.ParameterAsync(MeshAppModel.SecretParameter);
+            Redis = await App.RedisAsync();
+        }
 
-        protected override async ValueTask OnDisposingAsync() => await Redis.DisposeAsync();
     }
 
     /// <summary>A port that counts every connection made to it: traffic a forged heartbeat would have stolen.</summary>
@@ -133,7 +136,7 @@ public sealed class MeshSecretTests(MeshSecretTests.Fixture mesh) : IClassFixtur
     [Fact]
     public Task The_engines_answer_only_callers_with_the_mesh_key() => mesh.WithLogsOnFailureAsync(async () =>
     {
-        var engine = mesh.App.Instances.First(i => i.Resource.Name == "engine");
+        var engine = mesh.App.Replicas("engine")[0];
         using var anonymous = new HttpClient { BaseAddress = engine.Url };
         using var keyed = new HttpClient { BaseAddress = engine.Url };
         keyed.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", MeshSecret.EngineApiKey(mesh.Secret));

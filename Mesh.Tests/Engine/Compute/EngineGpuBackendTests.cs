@@ -11,7 +11,7 @@ public sealed class EngineGpuBackendTests
     [Fact]
     public async Task An_engine_on_the_gpu_kernels_generates_the_greedy_tokens_of_a_cpu_engine_and_reuses_its_cache()
     {
-        await using var app = await TestApp.StartAsync(builder =>
+        await using var app = await SmallApp.StartAsync(builder =>
         {
             builder.AddService("cpu", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Threads=1", "--Engine:Backend=cpu");
             builder.AddService("gpu", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Backend=ilgpu-cpu");

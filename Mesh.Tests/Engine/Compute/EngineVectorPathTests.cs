@@ -1,5 +1,6 @@
 using Mesh.Engine.Compute;
-using Mesh.Hosting.ApplicationModel;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Mesh.Tests.Infrastructure;
 
 namespace Mesh.Tests.Engine.Compute;
@@ -14,7 +15,7 @@ public sealed class EngineVectorPathTests
     [Fact]
     public async Task An_engine_without_AVX512_runs_256_bit_kernels_and_generates_the_tokens_of_the_default_engine()
     {
-        await using var app = await TestApp.StartAsync(builder =>
+        await using var app = await SmallApp.StartAsync(builder =>
         {
             builder.AddService("wide", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Threads=1");
             builder.AddService("narrow", "Mesh.Engine", "--Engine:Model=tiny", "--Engine:Threads=1")

@@ -1,6 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace Mesh.Hosting.Publishing;
-
-[JsonSerializable(typeof(string))]
-internal sealed partial class PublishJsonContext : JsonSerializerContext;
