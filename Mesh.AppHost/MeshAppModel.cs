@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mesh.Aspire.Hosting.Engines;
 using Mesh.Aspire.Hosting.Redis;
 using Mesh.Contracts.Compute;
 using Microsoft.Extensions.Configuration;
@@ -67,6 +68,7 @@ public static class MeshAppModel
             entry = builder.AddProject<Projects.Mesh_Front>(FrontResource)
                 .WithHttpEndpoint(port: port, name: "http")
                 .WithHttpHealthCheck("/health")
+                .WithBoundedTelemetryShutdown()
                 .WithReference(coordinator)
                 .WaitFor(coordinator)
                 .WithEnvironment("Front__Service", coordinator.Resource.Name)
@@ -99,6 +101,7 @@ public static class MeshAppModel
             workflow = builder.AddProject<Projects.Mesh_Workflow>("workflow")
                 .WithHttpEndpoint(port: options.Settings.Workflow.Port > 0 ? options.Settings.Workflow.Port : null, name: "http")
                 .WithHttpHealthCheck("/health")
+                .WithBoundedTelemetryShutdown()
                 .WithReference(entry)
                 .WaitFor(entry)
                 .WithEnvironment("Workflow__Model", $"mesh-{engineSettings.Model}");
@@ -135,6 +138,10 @@ public static class MeshAppModel
         if (settings.HeartbeatInterval is { } interval)
         {
             engine.WithEngineSetting("HeartbeatInterval", interval.ToString("c", CultureInfo.InvariantCulture));
+        }
+        if (!settings.Simulated && settings.Backend != ComputeBackendNames.Cpu)
+        {
+            engine.WithCudaDevices(CudaDevices.Visible(settings.CudaDevices ?? Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES")));
         }
         if (!settings.RestartOnExit)
         {

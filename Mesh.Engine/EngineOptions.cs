@@ -73,6 +73,12 @@ public sealed class EngineOptions
     [Range(0, 1024)]
     public int Threads { get; set; }
 
+    /// <summary>
+    /// The GPUs replicas on this host share out, one each (<c>0,1</c>): the engine claims the first one free before the
+    /// CUDA driver loads (see <see cref="Compute.CudaDeviceClaim"/>). Empty: the process sees what the host shows it.
+    /// </summary>
+    public string? CudaDevices { get; set; }
+
     /// <summary>Run the cost-model backend instead of the transformer (same scheduler and KV bookkeeping).</summary>
     public bool Simulated { get; set; }
 

@@ -24,6 +24,7 @@ public static class EngineServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(_ => MeshTokenizer.Instance);
 
+        ClaimCudaDevice(builder);
         services.AddSingleton(provider => EngineModelLoader.Load(
             provider.GetRequiredService<IOptions<EngineOptions>>().Value,
             provider.GetRequiredService<MeshTokenizer>(),
@@ -61,5 +62,42 @@ public static class EngineServiceExtensions
             services.AddHostedService<RedisHeartbeatService>();
         }
         return builder;
+    }
+
+    /// <summary>
+    /// Before anything loads the CUDA driver, this replica's GPU out of <c>Engine:CudaDevices</c>, held for the life of
+    /// the process; nothing for the CPU backend, or without the setting.
+    /// </summary>
+    private static void ClaimCudaDevice(IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
+        var devices = (options.CudaDevices ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (devices.Length == 0 || options.Simulated || options.Backend == Contracts.Compute.ComputeBackendNames.Cpu)
+        {
+            return;
+        }
+        var claim = Compute.CudaDeviceClaim.Claim(devices, Path.GetTempPath());
+        Environment.SetEnvironmentVariable("CUDA_VISIBLE_DEVICES", claim.Device);
+        builder.Services.AddSingleton(claim);
+        builder.Services.AddHostedService(provider => new CudaClaimLog(claim, provider.GetRequiredService<ILoggerFactory>().CreateLogger("Mesh.Engine.Model")));
+    }
+
+    /// <summary>Says once, at start, which GPU this replica took.</summary>
+    private sealed class CudaClaimLog(Compute.CudaDeviceClaim claim, ILogger logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (claim.Exclusive)
+            {
+                logger.LogInformation("This replica computes on GPU {Device} of Engine:CudaDevices.", claim.Device);
+            }
+            else
+            {
+                logger.LogWarning("Every GPU of Engine:CudaDevices is held by another replica: sharing GPU {Device}.", claim.Device);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

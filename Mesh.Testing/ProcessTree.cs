@@ -5,6 +5,27 @@ namespace Mesh.Testing;
 /// <summary>Processes by their parent, read from /proc: what a process started, and whether a process is still there.</summary>
 public static class ProcessTree
 {
+    /// <summary>The direct children of a process, from the kernel's own list of each of its threads' children.</summary>
+    public static List<int> Children(int pid)
+    {
+        var children = new List<int>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                foreach (var child in File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    children.Add(int.Parse(child, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The process ended while we looked.
+        }
+        return children;
+    }
+
     /// <summary>Every process below <paramref name="root"/>.</summary>
     public static List<int> Descendants(int root)
     {
@@ -44,7 +65,7 @@ public static class ProcessTree
     public static int Service(int pid)
     {
         var commandLine = File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline").Split('\0') : [];
-        return commandLine is [var program, "run", ..] && Path.GetFileName(program) == "dotnet" && Descendants(pid) is [var service, ..] ? service : pid;
+        return commandLine is [var program, "run", ..] && Path.GetFileName(program) == "dotnet" && Children(pid) is [var service, ..] ? service : pid;
     }
 
     /// <summary>

@@ -202,9 +202,20 @@ public sealed class RunningApp : IAsyncDisposable
     public async Task KillAsync(string replica)
     {
         var pid = Instance(replica).ProcessId ?? throw new InvalidOperationException($"'{replica}' has no process.");
-        using var process = Process.GetProcessById(pid);
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        // The service itself first, at once (a test kills it mid-stream), then what is left of its tree.
+        foreach (var id in new[] { ProcessTree.Service(pid), pid }.Distinct())
+        {
+            try
+            {
+                using var process = Process.GetProcessById(id);
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // Gone already: the wrapper exits with its service.
+            }
+        }
     }
 
     /// <summary>Stops a replica the way the dashboard's Stop does (SIGTERM, so it deregisters and flushes), and waits until it has exited.</summary>

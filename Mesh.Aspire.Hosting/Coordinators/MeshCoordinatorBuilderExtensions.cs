@@ -28,6 +28,7 @@ public static class MeshCoordinatorBuilderExtensions
                     context.Urls.Add(new ResourceUrlAnnotation { Url = http.Url.TrimEnd('/') + "/mesh", DisplayText = "Routing view", Endpoint = http.Endpoint });
                 }
             })
+            .WithBoundedTelemetryShutdown()
             .WithCoordinatorCommands();
 
     /// <summary>

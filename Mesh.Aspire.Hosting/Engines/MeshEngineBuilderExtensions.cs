@@ -29,12 +29,29 @@ public static class MeshEngineBuilderExtensions
             .WithHttpHealthCheck("/health")
             .WithEnvironment("Engine__Tier", tier)
             .WithRestartOnExit()
+            .WithBoundedTelemetryShutdown()
             .WithEngineCommands();
     }
 
     /// <summary>Sets one <c>Engine:</c> setting of every replica (<c>Engine__&lt;key&gt;</c>).</summary>
     public static IResourceBuilder<MeshEngineResource> WithEngineSetting(this IResourceBuilder<MeshEngineResource> builder, string key, string value) =>
         builder.WithEnvironment($"Engine__{key.Replace(":", "__", StringComparison.Ordinal)}", value);
+
+    /// <summary>
+    /// Spreads the replicas over these GPUs of this host, one each (<c>Engine:CudaDevices</c>: each replica claims the
+    /// first one free when it starts). With one GPU or none, every replica sees what the host shows it. Published
+    /// replicas get their GPUs from the cluster instead (<see cref="WithGpus"/>).
+    /// </summary>
+    public static IResourceBuilder<MeshEngineResource> WithCudaDevices(this IResourceBuilder<MeshEngineResource> builder, IReadOnlyList<string> devices) =>
+        devices.Count < 2
+            ? builder
+            : builder.WithEnvironment(context =>
+            {
+                if (context.ExecutionContext.IsRunMode)
+                {
+                    context.EnvironmentVariables["Engine__CudaDevices"] = string.Join(',', devices);
+                }
+            });
 
     /// <summary>GPUs each replica requests when published (<c>nvidia.com/gpu</c>); a local run ignores it.</summary>
     public static IResourceBuilder<MeshEngineResource> WithGpus(this IResourceBuilder<MeshEngineResource> builder, int count)

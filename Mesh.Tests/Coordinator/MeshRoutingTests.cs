@@ -271,7 +271,7 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
     public async Task An_engine_killed_mid_stream_still_gives_the_client_the_whole_stream()
     {
         var system = Conversation();
-        var body = Ask(system, "tell me everything", maxTokens: 300, stream: true);
+        var body = Ask(system, "tell me everything", maxTokens: 600, stream: true);
         body["temperature"] = 1.0;
         body["seed"] = 77;
         var reference = await OpenAIClient.StreamAsync(mesh.A, "/v1/chat/completions", body);
@@ -297,7 +297,7 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
             Assert.Equal(reference.Text, text);
             var mesh_ = events.Last(e => e["mesh"] is not null)["mesh"]!;
             Assert.True((int)mesh_["migrations"]! >= 1, mesh_.ToJsonString());
-            Assert.Equal(300, (int)mesh_["tokens_streamed"]!);
+            Assert.Equal(600, (int)mesh_["tokens_streamed"]!);
         }
         finally
         {
