@@ -271,16 +271,19 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
     public async Task An_engine_killed_mid_stream_still_gives_the_client_the_whole_stream()
     {
         var system = Conversation();
-        var body = Ask(system, "tell me everything", maxTokens: 600, stream: true);
+        var body = Ask(system, "tell me everything", maxTokens: 900, stream: true);
         body["temperature"] = 1.0;
         body["seed"] = 77;
         var reference = await OpenAIClient.StreamAsync(mesh.A, "/v1/chat/completions", body);
         Assert.True(reference.Done);
 
+        // Every engine's process, known before the stream starts, so the kill lands within a moment of its first token.
+        var services = Locals.ToDictionary(id => id, id => ProcessTree.Service(mesh.App.Instance(id).ProcessId!.Value));
         using var response = await mesh.A.SendAsync(OpenAIClient.Post("/v1/chat/completions", body, (MeshHeaders.TierPolicy, "LocalOnly")), HttpCompletionOption.ResponseHeadersRead);
         var victim = response.Headers.GetValues(MeshHeaders.Engine).Single();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         var lines = new List<string> { (await reader.ReadLineAsync())! };
+        System.Diagnostics.Process.GetProcessById(services[victim]).Kill();
         var restarts = mesh.App.Instance(victim).Restarts;
         await mesh.App.KillAsync(victim);
         while (await reader.ReadLineAsync() is { } line)
@@ -297,7 +300,7 @@ public sealed class MeshRoutingTests(MeshRoutingTests.Fixture mesh) : IClassFixt
             Assert.Equal(reference.Text, text);
             var mesh_ = events.Last(e => e["mesh"] is not null)["mesh"]!;
             Assert.True((int)mesh_["migrations"]! >= 1, mesh_.ToJsonString());
-            Assert.Equal(600, (int)mesh_["tokens_streamed"]!);
+            Assert.Equal(900, (int)mesh_["tokens_streamed"]!);
         }
         finally
         {
